@@ -1,0 +1,256 @@
+package jdiffusion.loaders.safetensors;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import jdiffusion.loaders.MissingTensorException;
+import jdiffusion.loaders.ModelFormatException;
+import jdiffusion.loaders.TensorSource;
+import jdiffusion.tensor.DType;
+import jdiffusion.tensor.Tensor;
+
+/**
+ * A memory-mapped {@code .safetensors} file: the header is parsed and validated up front, tensors
+ * are views of the mapping (nothing is copied; files over 2 GB work). Close it to unmap; tensors
+ * obtained from it must not be used afterwards.
+ *
+ * <p>Format: 8-byte little-endian header length N, N bytes of JSON
+ * {@code {name: {dtype, shape, data_offsets: [begin, end)}, "__metadata__": {str: str}}}, then the
+ * data, contiguous and without gaps, ending exactly at the end of the file.
+ */
+public final class SafetensorsFile implements TensorSource, AutoCloseable {
+    /** Largest header accepted: real checkpoints have headers of a few hundred KB. */
+    public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+    /** Largest rank accepted for a tensor shape. */
+    static final int MAX_RANK = 16;
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    /** One header entry. */
+    public record Entry(String name, DType dtype, int[] shape, long begin, long end) {
+        public long elementCount() {
+            long n = 1;
+            for (int d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+    }
+
+    private final Path path;
+    private final Arena arena;
+    private final MemorySegment data;
+    private final Map<String, Entry> entries;
+    private final Map<String, String> metadata;
+
+    private SafetensorsFile(Path path, Arena arena, MemorySegment data, Map<String, Entry> entries,
+                            Map<String, String> metadata) {
+        this.path = path;
+        this.arena = arena;
+        this.data = data;
+        this.entries = entries;
+        this.metadata = metadata;
+    }
+
+    /** Opens, maps and validates a file; every malformation is a {@link ModelFormatException} naming it. */
+    public static SafetensorsFile open(Path path) throws IOException {
+        Arena arena = Arena.ofShared();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) {
+                throw new ModelFormatException(path + ": not a safetensors file (" + size + " bytes, shorter than the 8-byte header length)");
+            }
+            MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            long headerLen = all.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+            if (headerLen < 2 || headerLen > MAX_HEADER_BYTES || headerLen > size - 8) {
+                throw new ModelFormatException(path + ": header length " + Long.toUnsignedString(headerLen)
+                        + " is invalid (file has " + size + " bytes; at most " + MAX_HEADER_BYTES + " accepted)");
+            }
+            byte[] header = all.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
+            MemorySegment data = all.asSlice(8 + headerLen);
+            Map<String, String> metadata = new LinkedHashMap<>();
+            Map<String, Entry> entries = parseHeader(path, header, data.byteSize(), metadata);
+            return new SafetensorsFile(path, arena, data, entries, Collections.unmodifiableMap(metadata));
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    static Map<String, Entry> parseHeader(Path path, byte[] header, long dataSize, Map<String, String> metadata) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(new String(header, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new ModelFormatException(path + ": header is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ModelFormatException(path + ": header must be a JSON object");
+        }
+        List<Entry> list = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            String name = f.getKey();
+            JsonNode v = f.getValue();
+            if (name.equals("__metadata__")) {
+                if (!v.isObject()) {
+                    throw new ModelFormatException(path + ": __metadata__ must be an object of strings");
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext(); ) {
+                    Map.Entry<String, JsonNode> kv = m.next();
+                    if (!kv.getValue().isTextual()) {
+                        throw new ModelFormatException(path + ": __metadata__ value of '" + kv.getKey() + "' is not a string");
+                    }
+                    metadata.put(kv.getKey(), kv.getValue().textValue());
+                }
+                continue;
+            }
+            list.add(parseEntry(path, name, v, dataSize));
+        }
+        // Data must be contiguous: sorted by offset, each tensor starts where the previous ended,
+        // and the last ends at the end of the file.
+        List<Entry> sorted = new ArrayList<>(list);
+        sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long expected = 0;
+        for (Entry e : sorted) {
+            if (e.begin() != expected) {
+                throw new ModelFormatException(path + ": tensor '" + e.name() + "' starts at byte " + e.begin()
+                        + " of the data section, expected " + expected + " (data must be contiguous, without gaps or overlaps)");
+            }
+            expected = e.end();
+        }
+        if (expected != dataSize) {
+            throw new ModelFormatException(path + ": tensors cover " + expected + " bytes of data but the file holds "
+                    + dataSize + " (truncated or trailing bytes)");
+        }
+        Map<String, Entry> byName = new LinkedHashMap<>();
+        for (Entry e : list) {
+            byName.put(e.name(), e);
+        }
+        return Collections.unmodifiableMap(byName);
+    }
+
+    private static Entry parseEntry(Path path, String name, JsonNode v, long dataSize) {
+        String where = path + ": tensor '" + name + "'";
+        if (!v.isObject()) {
+            throw new ModelFormatException(where + ": entry must be an object with dtype, shape, data_offsets");
+        }
+        JsonNode dt = v.get("dtype");
+        JsonNode sh = v.get("shape");
+        JsonNode off = v.get("data_offsets");
+        if (dt == null || !dt.isTextual() || sh == null || !sh.isArray() || off == null || !off.isArray() || off.size() != 2) {
+            throw new ModelFormatException(where + ": entry needs dtype (string), shape (array) and data_offsets ([begin, end])");
+        }
+        DType dtype = DType.fromSafetensors(dt.textValue());
+        if (dtype == null) {
+            throw new ModelFormatException(where + ": unknown dtype '" + dt.textValue() + "'");
+        }
+        if (sh.size() > MAX_RANK) {
+            throw new ModelFormatException(where + ": rank " + sh.size() + " exceeds " + MAX_RANK);
+        }
+        int[] shape = new int[sh.size()];
+        long count = 1;
+        for (int i = 0; i < shape.length; i++) {
+            JsonNode d = sh.get(i);
+            if (!d.canConvertToLong() || !d.isIntegralNumber() || d.longValue() < 0 || d.longValue() > Integer.MAX_VALUE) {
+                throw new ModelFormatException(where + ": shape " + sh + " has an invalid dimension");
+            }
+            shape[i] = (int) d.longValue();
+            count = multiplyOrFail(count, shape[i], where, sh);
+        }
+        JsonNode b = off.get(0);
+        JsonNode e = off.get(1);
+        if (!b.isIntegralNumber() || !e.isIntegralNumber() || !b.canConvertToLong() || !e.canConvertToLong()) {
+            throw new ModelFormatException(where + ": data_offsets " + off + " are not integers");
+        }
+        long begin = b.longValue();
+        long end = e.longValue();
+        if (begin < 0 || end < begin || end > dataSize) {
+            throw new ModelFormatException(where + ": data_offsets " + off + " outside the data section of "
+                    + dataSize + " bytes");
+        }
+        long bytes = multiplyOrFail(count, dtype.byteSize(), where, sh);
+        if (end - begin != bytes) {
+            throw new ModelFormatException(where + ": shape " + sh + " of " + dtype + " needs " + bytes
+                    + " bytes but data_offsets " + off + " span " + (end - begin));
+        }
+        if (count > Integer.MAX_VALUE - 16) {
+            throw new ModelFormatException(where + ": " + count + " elements exceed what one tensor may hold (2^31)");
+        }
+        return new Entry(name, dtype, shape, begin, end);
+    }
+
+    private static long multiplyOrFail(long a, long b, String where, JsonNode shape) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException ex) {
+            throw new ModelFormatException(where + ": shape " + shape + " overflows");
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The {@code __metadata__} strings (empty when absent). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** Header entries by name, in header order. */
+    public Map<String, Entry> entries() {
+        return entries;
+    }
+
+    @Override
+    public Set<String> names() {
+        return entries.keySet();
+    }
+
+    @Override
+    public boolean contains(String name) {
+        return entries.containsKey(name);
+    }
+
+    @Override
+    public Tensor tensor(String name) {
+        Entry e = entries.get(name);
+        if (e == null) {
+            throw new MissingTensorException(path.toString(), name);
+        }
+        return Tensor.wrap(data.asSlice(e.begin(), e.end() - e.begin()), e.dtype(), e.shape());
+    }
+
+    @Override
+    public String description() {
+        return path.toString();
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,121 @@
+package jdiffusion.tensor.cpu;
+
+import jdiffusion.tensor.Activation;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vectorised pointwise kernels over float arrays. Pure functions over explicit ranges; callers
+ * parallelise.
+ */
+public final class Pointwise {
+    private Pointwise() {
+    }
+
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final float SQRT_HALF = (float) Math.sqrt(0.5);
+    private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
+
+    /** x[off .. off+n) = act(x[...]) in place. */
+    public static void activate(Activation act, float[] x, int off, int n) {
+        switch (act) {
+            case SILU -> silu(x, off, n);
+            case QUICK_GELU -> quickGelu(x, off, n);
+            case GELU -> gelu(x, off, n);
+            case GELU_TANH -> geluTanh(x, off, n);
+        }
+    }
+
+    /** x·σ(x) = x / (1 + e^−x). */
+    public static void silu(float[] x, int off, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, off + i);
+            v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            float v = x[off + i];
+            x[off + i] = v / (1f + (float) Math.exp(-v));
+        }
+    }
+
+    /** x·σ(1.702x). */
+    public static void quickGelu(float[] x, int off, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, off + i);
+            v.div(v.mul(-1.702f).lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            float v = x[off + i];
+            x[off + i] = v / (1f + (float) Math.exp(-1.702f * v));
+        }
+    }
+
+    /** Exact GELU: 0.5·x·(1 + erf(x/√2)). */
+    public static void gelu(float[] x, int off, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i];
+            x[off + i] = 0.5f * v * (1f + Erf.erf(v * SQRT_HALF));
+        }
+    }
+
+    /** 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+    public static void geluTanh(float[] x, int off, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, off + i);
+            var inner = v.mul(v).mul(v).mul(0.044715f).add(v).mul(SQRT_2_OVER_PI);
+            v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            float v = x[off + i];
+            x[off + i] = 0.5f * v * (1f + (float) Math.tanh(SQRT_2_OVER_PI * (v + 0.044715f * v * v * v)));
+        }
+    }
+
+    /** dst[d..d+n) = a[a..a+n) + b[b..b+n). */
+    public static void add(float[] a, int ao, float[] b, int bo, float[] dst, int d, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, a, ao + i).add(FloatVector.fromArray(F, b, bo + i)).intoArray(dst, d + i);
+        }
+        for (; i < n; i++) {
+            dst[d + i] = a[ao + i] + b[bo + i];
+        }
+    }
+
+    /** dst[d..d+n) = a[a..a+n) · b[b..b+n). */
+    public static void mul(float[] a, int ao, float[] b, int bo, float[] dst, int d, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, a, ao + i).mul(FloatVector.fromArray(F, b, bo + i)).intoArray(dst, d + i);
+        }
+        for (; i < n; i++) {
+            dst[d + i] = a[ao + i] * b[bo + i];
+        }
+    }
+
+    /** dst[d..d+n) = a[a..a+n) + s. */
+    public static void addScalar(float[] a, int ao, float s, float[] dst, int d, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, a, ao + i).add(s).intoArray(dst, d + i);
+        }
+        for (; i < n; i++) {
+            dst[d + i] = a[ao + i] + s;
+        }
+    }
+
+    /** dst[d..d+n) = a[a..a+n) · s. */
+    public static void mulScalar(float[] a, int ao, float s, float[] dst, int d, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, a, ao + i).mul(s).intoArray(dst, d + i);
+        }
+        for (; i < n; i++) {
+            dst[d + i] = a[ao + i] * s;
+        }
+    }
+}
