@@ -547,11 +547,6 @@ public final class PickleMachine {
 
     /** A name from the file, shortened and stripped of control characters for messages. */
     static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length() && sb.length() < 120; i++) {
-            char c = s.charAt(i);
-            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
-        }
-        return s.length() > 120 ? sb + "..." : sb.toString();
+        return jdiffusion.loaders.Printable.of(s);
     }
 }

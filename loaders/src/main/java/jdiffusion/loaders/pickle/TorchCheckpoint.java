@@ -36,6 +36,8 @@ public final class TorchCheckpoint implements TensorSource, AutoCloseable {
     /** The magic number the legacy format starts with. */
     static final long LEGACY_MAGIC_HIGH = 0x1950L;
     static final long LEGACY_MAGIC_LOW = 0xa86a20f9469cfc6cL;
+    /** Largest copy made of a view holding more elements than its storage (stride-0 expansions). */
+    static final long MAX_EXPANDED_COPY_BYTES = 64L * 1024 * 1024;
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** The two container layouts. */
@@ -256,8 +258,17 @@ public final class TorchCheckpoint implements TensorSource, AutoCloseable {
         long base = (s.dataOffset() + r.offset()) * es;
         long count = r.elementCount();
         int[] shape = r.shape();
+        if (count == 0) {
+            return Tensor.wrap(MemorySegment.ofArray(new byte[0]), s.dtype(), shape); // offset is meaningless
+        }
         if (r.isContiguous()) {
             return Tensor.wrap(seg.asSlice(base, count * es), s.dtype(), shape);
+        }
+        // A view that repeats elements (zero or overlapping strides) can be far larger than its
+        // storage; copying it must not let a header value decide how much memory is taken.
+        if (count > s.numel() && count * es > MAX_EXPANDED_COPY_BYTES) {
+            throw new ModelFormatException(source + ": tensor view " + r + " repeats " + s.numel() + " stored elements "
+                    + count + " times over (more than " + MAX_EXPANDED_COPY_BYTES + " bytes); refused");
         }
         return Tensor.wrap(MemorySegment.ofArray(StridedCopy.gather(seg, base, es, shape, r.stride())), s.dtype(), shape);
     }

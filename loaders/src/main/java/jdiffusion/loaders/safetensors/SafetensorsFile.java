@@ -3,6 +3,7 @@ package jdiffusion.loaders.safetensors;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -12,7 +13,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import jdiffusion.loaders.MissingTensorException;
 import jdiffusion.loaders.ModelFormatException;
+import jdiffusion.loaders.Printable;
 import jdiffusion.loaders.TensorSource;
 import jdiffusion.tensor.DType;
 import jdiffusion.tensor.Tensor;
@@ -47,6 +48,7 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     /** One header entry. */
@@ -61,14 +63,16 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
     }
 
     private final Path path;
+    private final String source;
     private final Arena arena;
     private final MemorySegment data;
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
 
-    private SafetensorsFile(Path path, Arena arena, MemorySegment data, Map<String, Entry> entries,
+    private SafetensorsFile(Path path, String source, Arena arena, MemorySegment data, Map<String, Entry> entries,
                             Map<String, String> metadata) {
         this.path = path;
+        this.source = source;
         this.arena = arena;
         this.data = data;
         this.entries = entries;
@@ -79,33 +83,56 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
     public static SafetensorsFile open(Path path) throws IOException {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) {
-                throw new ModelFormatException(path + ": not a safetensors file (" + size + " bytes, shorter than the 8-byte header length)");
-            }
-            MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            long headerLen = all.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
-            if (headerLen < 2 || headerLen > MAX_HEADER_BYTES || headerLen > size - 8) {
-                throw new ModelFormatException(path + ": header length " + Long.toUnsignedString(headerLen)
-                        + " is invalid (file has " + size + " bytes; at most " + MAX_HEADER_BYTES + " accepted)");
-            }
-            byte[] header = all.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
-            MemorySegment data = all.asSlice(8 + headerLen);
-            Map<String, String> metadata = new LinkedHashMap<>();
-            Map<String, Entry> entries = parseHeader(path, header, data.byteSize(), metadata);
-            return new SafetensorsFile(path, arena, data, entries, Collections.unmodifiableMap(metadata));
+            MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            return read(all, path, path.toString(), arena);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
         }
     }
 
-    static Map<String, Entry> parseHeader(Path path, byte[] header, long dataSize, Map<String, String> metadata) {
+    /** Validates a file already in memory (tests, fuzzing); {@code source} names it in errors. */
+    public static SafetensorsFile read(MemorySegment all, String source) {
+        return read(all, null, source, null);
+    }
+
+    private static SafetensorsFile read(MemorySegment all, Path path, String source, Arena arena) {
+        long size = all.byteSize();
+        if (size < 8) {
+            throw new ModelFormatException(source + ": not a safetensors file (" + size
+                    + " bytes, shorter than the 8-byte header length)");
+        }
+        long headerLen = all.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+        if (headerLen < 0 || headerLen > MAX_HEADER_BYTES) {
+            throw new ModelFormatException(source + ": header length " + Long.toUnsignedString(headerLen)
+                    + " exceeds the " + MAX_HEADER_BYTES + "-byte limit (corrupt or not a safetensors file)");
+        }
+        if (headerLen > size - 8) {
+            throw new ModelFormatException(source + ": header length " + headerLen + " is larger than the file ("
+                    + size + " bytes; truncated?)");
+        }
+        if (headerLen < 2) {
+            throw new ModelFormatException(source + ": header length " + headerLen + " is too short for a JSON object");
+        }
+        byte[] header = all.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
+        MemorySegment data = all.asSlice(8 + headerLen);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        Map<String, Entry> entries = parseHeader(source, header, data.byteSize(), metadata);
+        return new SafetensorsFile(path, source, arena, data, entries, Collections.unmodifiableMap(metadata));
+    }
+
+    static Map<String, Entry> parseHeader(String path, byte[] header, long dataSize, Map<String, String> metadata) {
         JsonNode root;
         try {
-            root = JSON.readTree(new String(header, StandardCharsets.UTF_8));
+            root = JSON.readTree(header);
         } catch (JsonProcessingException e) {
-            throw new ModelFormatException(path + ": header is not valid JSON: " + e.getOriginalMessage(), e);
+            String msg = e.getOriginalMessage();
+            if (msg != null && msg.startsWith("Duplicate field")) {
+                throw new ModelFormatException(path + ": header names a tensor twice (" + msg + ")", e);
+            }
+            throw new ModelFormatException(path + ": header is not valid JSON: " + msg, e);
+        } catch (IOException e) {
+            throw new ModelFormatException(path + ": header could not be read: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new ModelFormatException(path + ": header must be a JSON object");
@@ -122,7 +149,8 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
                 for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext(); ) {
                     Map.Entry<String, JsonNode> kv = m.next();
                     if (!kv.getValue().isTextual()) {
-                        throw new ModelFormatException(path + ": __metadata__ value of '" + kv.getKey() + "' is not a string");
+                        throw new ModelFormatException(path + ": __metadata__ value of '" + Printable.of(kv.getKey())
+                                + "' is not a string");
                     }
                     metadata.put(kv.getKey(), kv.getValue().textValue());
                 }
@@ -136,15 +164,19 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
         sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
         long expected = 0;
         for (Entry e : sorted) {
-            if (e.begin() != expected) {
-                throw new ModelFormatException(path + ": tensor '" + e.name() + "' starts at byte " + e.begin()
-                        + " of the data section, expected " + expected + " (data must be contiguous, without gaps or overlaps)");
+            if (e.begin() < expected) {
+                throw new ModelFormatException(path + ": tensor '" + Printable.of(e.name()) + "' at bytes [" + e.begin()
+                        + ", " + e.end() + ") overlaps the previous tensor, which ends at " + expected);
+            }
+            if (e.begin() > expected) {
+                throw new ModelFormatException(path + ": tensor '" + Printable.of(e.name()) + "' starts at byte " + e.begin()
+                        + " of the data section, leaving a gap after byte " + expected + " (data must be contiguous)");
             }
             expected = e.end();
         }
         if (expected != dataSize) {
             throw new ModelFormatException(path + ": tensors cover " + expected + " bytes of data but the file holds "
-                    + dataSize + " (truncated or trailing bytes)");
+                    + dataSize + " (" + (dataSize - expected) + " trailing bytes)");
         }
         Map<String, Entry> byName = new LinkedHashMap<>();
         for (Entry e : list) {
@@ -153,8 +185,8 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
         return Collections.unmodifiableMap(byName);
     }
 
-    private static Entry parseEntry(Path path, String name, JsonNode v, long dataSize) {
-        String where = path + ": tensor '" + name + "'";
+    private static Entry parseEntry(String path, String name, JsonNode v, long dataSize) {
+        String where = path + ": tensor '" + Printable.of(name) + "'";
         if (!v.isObject()) {
             throw new ModelFormatException(where + ": entry must be an object with dtype, shape, data_offsets");
         }
@@ -166,7 +198,7 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
         }
         DType dtype = DType.fromSafetensors(dt.textValue());
         if (dtype == null) {
-            throw new ModelFormatException(where + ": unknown dtype '" + dt.textValue() + "'");
+            throw new ModelFormatException(where + ": unknown dtype '" + Printable.of(dt.textValue()) + "'");
         }
         if (sh.size() > MAX_RANK) {
             throw new ModelFormatException(where + ": rank " + sh.size() + " exceeds " + MAX_RANK);
@@ -188,9 +220,12 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
         }
         long begin = b.longValue();
         long end = e.longValue();
-        if (begin < 0 || end < begin || end > dataSize) {
-            throw new ModelFormatException(where + ": data_offsets " + off + " outside the data section of "
-                    + dataSize + " bytes");
+        if (begin < 0 || end < begin) {
+            throw new ModelFormatException(where + ": data_offsets " + off + " are not a range [begin, end)");
+        }
+        if (end > dataSize) {
+            throw new ModelFormatException(where + ": data_offsets " + off + " end beyond the " + dataSize
+                    + " bytes of data in the file (truncated?)");
         }
         long bytes = multiplyOrFail(count, dtype.byteSize(), where, sh);
         if (end - begin != bytes) {
@@ -211,6 +246,7 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
         }
     }
 
+    /** The file, or null for a file read from memory. */
     public Path path() {
         return path;
     }
@@ -239,18 +275,20 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
     public Tensor tensor(String name) {
         Entry e = entries.get(name);
         if (e == null) {
-            throw new MissingTensorException(path.toString(), name);
+            throw new MissingTensorException(source, name);
         }
         return Tensor.wrap(data.asSlice(e.begin(), e.end() - e.begin()), e.dtype(), e.shape());
     }
 
     @Override
     public String description() {
-        return path.toString();
+        return source;
     }
 
     @Override
     public void close() {
-        arena.close();
+        if (arena != null) {
+            arena.close();
+        }
     }
 }
