@@ -42,6 +42,14 @@ public final class DiffusersFolder {
     public record Opened(TensorSource tensors, Map<String, String> metadata, List<AutoCloseable> resources) {
     }
 
+    /**
+     * The weights of a single component folder (e.g. a VAE saved by diffusers: {@code config.json} +
+     * {@code diffusion_pytorch_model.safetensors}), names as stored; opened files go to {@code resources}.
+     */
+    public static TensorSource openComponent(Path dir, List<AutoCloseable> resources) throws IOException {
+        return ComponentWeights.open(dir, resources);
+    }
+
     public static boolean isPipelineFolder(Path dir) {
         return Files.isRegularFile(dir.resolve("model_index.json"));
     }
