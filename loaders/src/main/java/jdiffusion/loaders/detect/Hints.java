@@ -24,7 +24,7 @@ import jdiffusion.loaders.config.Prediction;
  * @param vaeScale     the latent scale, when the sidecar gives one
  */
 public record Hints(Optional<Prediction> prediction, String predictionBy, Optional<Float> vaeScale) {
-    private static final Pattern PARAMETERIZATION = Pattern.compile("(?m)^\\s*parameterization\\s*:\\s*[\"']?([A-Za-z_]+)[\"']?\\s*(#.*)?$");
+    private static final Pattern PARAMETERIZATION = Pattern.compile("(?m)^\\s*parameterization\\s*:\\s*[\"']?([A-Za-z0-9_-]+)[\"']?\\s*(#.*)?$");
     private static final Pattern SCALE = Pattern.compile("(?m)^\\s*scale_factor\\s*:\\s*([0-9.eE+-]+)\\s*(#.*)?$");
     /** Largest sidecar read. */
     static final long MAX_YAML_BYTES = 1 << 20;
