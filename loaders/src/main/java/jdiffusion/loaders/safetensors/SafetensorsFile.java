@@ -1,12 +1,5 @@
 package jdiffusion.loaders.safetensors;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -18,7 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +37,6 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
     /** Largest rank accepted for a tensor shape. */
     static final int MAX_RANK = 16;
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     /** One header entry. */
     public record Entry(String name, DType dtype, int[] shape, long begin, long end) {
@@ -122,37 +109,24 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
     }
 
     static Map<String, Entry> parseHeader(String path, byte[] header, long dataSize, Map<String, String> metadata) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(header);
-        } catch (JsonProcessingException e) {
-            String msg = e.getOriginalMessage();
-            if (msg != null && msg.startsWith("Duplicate field")) {
-                throw new ModelFormatException(path + ": header names a tensor twice (" + msg + ")", e);
-            }
-            throw new ModelFormatException(path + ": header is not valid JSON: " + msg, e);
-        } catch (IOException e) {
-            throw new ModelFormatException(path + ": header could not be read: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
+        Object root = HeaderJson.parse(header, path);
+        if (!(root instanceof Map<?, ?> top)) {
             throw new ModelFormatException(path + ": header must be a JSON object");
         }
         List<Entry> list = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            String name = f.getKey();
-            JsonNode v = f.getValue();
+        for (Map.Entry<?, ?> f : top.entrySet()) {
+            String name = (String) f.getKey();
+            Object v = f.getValue();
             if (name.equals("__metadata__")) {
-                if (!v.isObject()) {
+                if (!(v instanceof Map<?, ?> meta)) {
                     throw new ModelFormatException(path + ": __metadata__ must be an object of strings");
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext(); ) {
-                    Map.Entry<String, JsonNode> kv = m.next();
-                    if (!kv.getValue().isTextual()) {
-                        throw new ModelFormatException(path + ": __metadata__ value of '" + Printable.of(kv.getKey())
+                for (Map.Entry<?, ?> kv : meta.entrySet()) {
+                    if (!(kv.getValue() instanceof String value)) {
+                        throw new ModelFormatException(path + ": __metadata__ value of '" + Printable.of((String) kv.getKey())
                                 + "' is not a string");
                     }
-                    metadata.put(kv.getKey(), kv.getValue().textValue());
+                    metadata.put((String) kv.getKey(), value);
                 }
                 continue;
             }
@@ -185,20 +159,18 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
         return Collections.unmodifiableMap(byName);
     }
 
-    private static Entry parseEntry(String path, String name, JsonNode v, long dataSize) {
+    private static Entry parseEntry(String path, String name, Object v, long dataSize) {
         String where = path + ": tensor '" + Printable.of(name) + "'";
-        if (!v.isObject()) {
+        if (!(v instanceof Map<?, ?> entry)) {
             throw new ModelFormatException(where + ": entry must be an object with dtype, shape, data_offsets");
         }
-        JsonNode dt = v.get("dtype");
-        JsonNode sh = v.get("shape");
-        JsonNode off = v.get("data_offsets");
-        if (dt == null || !dt.isTextual() || sh == null || !sh.isArray() || off == null || !off.isArray() || off.size() != 2) {
+        if (!(entry.get("dtype") instanceof String dt) || !(entry.get("shape") instanceof List<?> sh)
+                || !(entry.get("data_offsets") instanceof List<?> off) || off.size() != 2) {
             throw new ModelFormatException(where + ": entry needs dtype (string), shape (array) and data_offsets ([begin, end])");
         }
-        DType dtype = DType.fromSafetensors(dt.textValue());
+        DType dtype = DType.fromSafetensors(dt);
         if (dtype == null) {
-            throw new ModelFormatException(where + ": unknown dtype '" + Printable.of(dt.textValue()) + "'");
+            throw new ModelFormatException(where + ": unknown dtype '" + Printable.of(dt) + "'");
         }
         if (sh.size() > MAX_RANK) {
             throw new ModelFormatException(where + ": rank " + sh.size() + " exceeds " + MAX_RANK);
@@ -206,31 +178,26 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
         int[] shape = new int[sh.size()];
         long count = 1;
         for (int i = 0; i < shape.length; i++) {
-            JsonNode d = sh.get(i);
-            if (!d.canConvertToLong() || !d.isIntegralNumber() || d.longValue() < 0 || d.longValue() > Integer.MAX_VALUE) {
-                throw new ModelFormatException(where + ": shape " + sh + " has an invalid dimension");
+            if (!(sh.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
+                throw new ModelFormatException(where + ": shape " + json(sh) + " has an invalid dimension");
             }
-            shape[i] = (int) d.longValue();
+            shape[i] = (int) (long) d;
             count = multiplyOrFail(count, shape[i], where, sh);
         }
-        JsonNode b = off.get(0);
-        JsonNode e = off.get(1);
-        if (!b.isIntegralNumber() || !e.isIntegralNumber() || !b.canConvertToLong() || !e.canConvertToLong()) {
-            throw new ModelFormatException(where + ": data_offsets " + off + " are not integers");
+        if (!(off.get(0) instanceof Long begin) || !(off.get(1) instanceof Long end)) {
+            throw new ModelFormatException(where + ": data_offsets " + json(off) + " are not integers");
         }
-        long begin = b.longValue();
-        long end = e.longValue();
         if (begin < 0 || end < begin) {
-            throw new ModelFormatException(where + ": data_offsets " + off + " are not a range [begin, end)");
+            throw new ModelFormatException(where + ": data_offsets " + json(off) + " are not a range [begin, end)");
         }
         if (end > dataSize) {
-            throw new ModelFormatException(where + ": data_offsets " + off + " end beyond the " + dataSize
+            throw new ModelFormatException(where + ": data_offsets " + json(off) + " end beyond the " + dataSize
                     + " bytes of data in the file (truncated?)");
         }
         long bytes = multiplyOrFail(count, dtype.byteSize(), where, sh);
         if (end - begin != bytes) {
-            throw new ModelFormatException(where + ": shape " + sh + " of " + dtype + " needs " + bytes
-                    + " bytes but data_offsets " + off + " span " + (end - begin));
+            throw new ModelFormatException(where + ": shape " + json(sh) + " of " + dtype + " needs " + bytes
+                    + " bytes but data_offsets " + json(off) + " span " + (end - begin));
         }
         if (count > Integer.MAX_VALUE - 16) {
             throw new ModelFormatException(where + ": " + count + " elements exceed what one tensor may hold (2^31)");
@@ -238,11 +205,22 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
         return new Entry(name, dtype, shape, begin, end);
     }
 
-    private static long multiplyOrFail(long a, long b, String where, JsonNode shape) {
+    /** A short JSON-like rendering of a small array of header values, for messages. */
+    private static String json(List<?> values) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < values.size() && i < MAX_RANK + 1; i++) {
+            Object v = values.get(i);
+            sb.append(i == 0 ? "" : ",").append(v instanceof String s ? "\"" + Printable.of(s) + "\""
+                    : v instanceof Map || v instanceof List ? "..." : String.valueOf(v));
+        }
+        return sb.append(values.size() > MAX_RANK + 1 ? ",...]" : "]").toString();
+    }
+
+    private static long multiplyOrFail(long a, long b, String where, List<?> shape) {
         try {
             return Math.multiplyExact(a, b);
         } catch (ArithmeticException ex) {
-            throw new ModelFormatException(where + ": shape " + shape + " overflows");
+            throw new ModelFormatException(where + ": shape " + json(shape) + " overflows");
         }
     }
 
