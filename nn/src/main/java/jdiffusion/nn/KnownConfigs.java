@@ -1,5 +1,6 @@
 package jdiffusion.nn;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jdiffusion.loaders.config.Architecture;
@@ -22,6 +23,7 @@ public final class KnownConfigs {
 
     /** SD1 / SDXL encoder 1 text transformer prefix in the LDM single-file layout. */
     public static final String SD1_TEXT_PREFIX = "cond_stage_model.transformer.text_model.";
+    public static final String SD2_TEXT_PREFIX = "cond_stage_model.model.";
     public static final String SDXL_TEXT1_PREFIX = "conditioner.embedders.0.transformer.text_model.";
     public static final String SDXL_TEXT2_PREFIX = "conditioner.embedders.1.model.";
 
@@ -36,6 +38,28 @@ public final class KnownConfigs {
                 POSITIONS, 768, 12, 12, 3072, Activation.QUICK_GELU, 0, LN_EPS);
         return new ModelConfig(Architecture.SD1, Prediction.EPSILON, unet, vae(128, List.of(1, 2, 4, 4), 0.18215f),
                 List.of(clipL), 1);
+    }
+
+    /** The SD1.5 inpainting UNet: the same network with 9 input channels (latent, mask, masked-image latent). */
+    public static ModelConfig sd15Inpainting() {
+        ModelConfig c = sd15();
+        UNetConfig u = c.unet();
+        UNetConfig unet = new UNetConfig(9, u.outChannels(), u.modelChannels(), u.channelMult(), u.numResBlocks(),
+                u.transformerDepth(), u.transformerDepthMiddle(), u.numHeads(), u.headDim(), u.contextDim(),
+                u.linearProjection(), u.admInChannels());
+        return new ModelConfig(c.architecture(), c.prediction(), unet, c.vae(), c.textEncoders(), c.clipSkip());
+    }
+
+    /**
+     * Stable Diffusion 2.x (768-v; the 512 base model is the same network with epsilon prediction):
+     * UNet 320·(1,2,4,4), head dim 64, linear projections, OpenCLIP ViT-H (24 layers in the file).
+     */
+    public static ModelConfig sd2() {
+        UNetConfig unet = new UNetConfig(4, 4, 320, List.of(1, 2, 4, 4), 2, List.of(1, 1, 1, 0), 1, -1, 64, 1024, true, 0);
+        TextEncoderConfig vitH = new TextEncoderConfig(SD2_TEXT_PREFIX, TextEncoderConfig.Layout.OPEN_CLIP, VOCAB,
+                POSITIONS, 1024, 16, 24, 4096, Activation.GELU, 1024, LN_EPS);
+        return new ModelConfig(Architecture.SD2, Prediction.V_PREDICTION, unet, vae(128, List.of(1, 2, 4, 4), 0.18215f),
+                List.of(vitH), 1);
     }
 
     /** SDXL base 1.0: UNet 320·(1,2,4) depth (0,2,10), head dim 64, CLIP-L + OpenCLIP bigG. */
@@ -66,9 +90,16 @@ public final class KnownConfigs {
                 List.of(tinyClip(SDXL_TEXT1_PREFIX), openClip), 1);
     }
 
-    /** The configurations by name: sd15, sdxl, tiny-sd15, tiny-sdxl. */
+    /** The configurations by name, in a fixed order: sd15, sd15-inpainting, sd2, sdxl, tiny-sd15, tiny-sdxl. */
     public static Map<String, ModelConfig> byName() {
-        return Map.of("sd15", sd15(), "sdxl", sdxlBase(), "tiny-sd15", tinySd15(), "tiny-sdxl", tinySdxl());
+        Map<String, ModelConfig> m = new LinkedHashMap<>();
+        m.put("sd15", sd15());
+        m.put("sd15-inpainting", sd15Inpainting());
+        m.put("sd2", sd2());
+        m.put("sdxl", sdxlBase());
+        m.put("tiny-sd15", tinySd15());
+        m.put("tiny-sdxl", tinySdxl());
+        return m;
     }
 
     private static TextEncoderConfig tinyClip(String prefix) {
