@@ -52,12 +52,13 @@ public final class KnownConfigs {
 
     /**
      * Stable Diffusion 2.x (768-v; the 512 base model is the same network with epsilon prediction):
-     * UNet 320·(1,2,4,4), head dim 64, linear projections, OpenCLIP ViT-H (24 layers in the file).
+     * UNet 320·(1,2,4,4), head dim 64, linear projections, OpenCLIP ViT-H (24 layers in the file; its
+     * text_projection is not used by SD2 and not read).
      */
     public static ModelConfig sd2() {
         UNetConfig unet = new UNetConfig(4, 4, 320, List.of(1, 2, 4, 4), 2, List.of(1, 1, 1, 0), 1, -1, 64, 1024, true, 0);
         TextEncoderConfig vitH = new TextEncoderConfig(SD2_TEXT_PREFIX, TextEncoderConfig.Layout.OPEN_CLIP, VOCAB,
-                POSITIONS, 1024, 16, 24, 4096, Activation.GELU, 1024, LN_EPS);
+                POSITIONS, 1024, 16, 24, 4096, Activation.GELU, 0, LN_EPS);
         return new ModelConfig(Architecture.SD2, Prediction.V_PREDICTION, unet, vae(128, List.of(1, 2, 4, 4), 0.18215f),
                 List.of(vitH), 1);
     }

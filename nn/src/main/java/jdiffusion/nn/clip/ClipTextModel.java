@@ -14,8 +14,7 @@ import jdiffusion.tensor.Tensor;
  * built from the weights under {@link TextEncoderConfig#prefix()}.
  *
  * <p>HF layout: {@code embeddings.token_embedding.weight}, {@code embeddings.position_embedding.weight},
- * {@code encoder.layers.N.*}, {@code final_layer_norm}, optional {@code text_projection.weight}
- * (Linear [P, W]). OpenCLIP layout: {@code token_embedding.weight}, {@code positional_embedding},
+ * {@code encoder.layers.N.*}, {@code final_layer_norm}. OpenCLIP layout: {@code token_embedding.weight}, {@code positional_embedding},
  * {@code transformer.resblocks.N.*}, {@code ln_final}, {@code text_projection} ([W, P], applied as
  * {@code x @ text_projection}).
  */
@@ -27,7 +26,6 @@ public final class ClipTextModel {
     private final List<ClipEncoderLayer> layers;
     private final LayerNorm finalNorm;
     private final Tensor projection;
-    private final boolean projectionIsLinear;
 
     /** Builds the encoder from weights already scoped to its prefix. */
     public ClipTextModel(Backend backend, TensorSource weights, TextEncoderConfig config) {
@@ -52,8 +50,12 @@ public final class ClipTextModel {
         layers = List.copyOf(ls);
         finalNorm = LayerNorm.load(w.at(hf ? "final_layer_norm" : "ln_final"), d, config.eps());
         int p = config.projectionDim();
-        projectionIsLinear = hf;
-        projection = p <= 0 ? null : hf ? w.matrix("text_projection.weight", p, d) : w.matrix("text_projection", d, p);
+        if (p > 0 && hf) {
+            // In the internal (LDM/sgm) naming only OpenCLIP-layout encoders carry a projection.
+            throw new IllegalArgumentException("text encoder " + config.prefix() + ": a projection (" + p
+                    + ") is only supported in the OpenCLIP layout (text_projection [width, proj])");
+        }
+        projection = p <= 0 ? null : w.matrix("text_projection", d, p);
     }
 
     /** Builds the encoder from a whole checkpoint, reading the keys under {@code config.prefix()}. */
@@ -93,8 +95,7 @@ public final class ClipTextModel {
         Tensor pooled = backend.concat(0, rows).reshape(b, d);
         Tensor embeds = null;
         if (projection != null) {
-            embeds = projectionIsLinear ? backend.linear(pooled, projection, null)
-                    : backend.matmul(pooled, projection, false);               // [B, W] @ [W, P]
+            embeds = backend.matmul(pooled, projection, false);                 // [B, W] @ [W, P]
         }
         return new ClipTextOutput(hidden, last, pooled, embeds);
     }
