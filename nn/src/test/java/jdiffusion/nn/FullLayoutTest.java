@@ -15,11 +15,8 @@ import java.util.TreeSet;
 import jdiffusion.loaders.MissingTensorException;
 import jdiffusion.loaders.TensorSource;
 import jdiffusion.loaders.config.ModelConfig;
-import jdiffusion.loaders.config.TextEncoderConfig;
 import jdiffusion.loaders.safetensors.SafetensorsFile;
-import jdiffusion.nn.clip.ClipTextModel;
 import jdiffusion.nn.unet.UNetModel;
-import jdiffusion.nn.vae.Vae;
 import jdiffusion.tensor.Backend;
 import jdiffusion.tensor.DType;
 import jdiffusion.tensor.Storage;
@@ -94,11 +91,8 @@ class FullLayoutTest {
 
     private static Set<String> buildAll(Backend backend, TensorSource source, ModelConfig cfg) {
         Recording rec = new Recording(source);
-        UNetModel.fromCheckpoint(backend, rec, cfg.unet());
-        Vae.fromCheckpoint(backend, rec, cfg.vae());
-        for (TextEncoderConfig te : cfg.textEncoders()) {
-            ClipTextModel.fromCheckpoint(backend, rec, te);
-        }
+        SdNetworks nets = SdNetworks.load(backend, rec, cfg);
+        assertEquals(cfg.textEncoders().size(), nets.textEncoders().size());
         Set<String> left = new TreeSet<>();
         for (String n : source.names()) {
             if (!rec.read.contains(n) && !unused(n)) {

@@ -80,6 +80,30 @@ class UNetModelTest {
     }
 
     @Test
+    void inpaintingUNetTakesNineChannels() {
+        // A 9-channel conv_in whose extra 5 input channels have zero weights must reproduce the
+        // 4-channel golden whatever those channels hold: the mask/masked-latent path is wired.
+        try (SafetensorsFile ckpt = Fixtures.open("models/tiny-sd15.safetensors");
+             Golden g = Golden.open("goldens/tiny-sd15/unet.case0.safetensors")) {
+            String key = ModelConfig.UNET_PREFIX + "input_blocks.0.0.weight";
+            Tensor w4 = ckpt.tensor(key).toF32();                                  // [32, 4, 3, 3]
+            Tensor w9 = CPU.concat(1, w4, Tensor.zeros(32, 5, 3, 3));
+            Map<String, Tensor> all = new LinkedHashMap<>();
+            for (String n : ckpt.names()) {
+                all.put(n, n.equals(key) ? w9 : ckpt.tensor(n));
+            }
+            var u = config("tiny-sd15").unet();
+            var cfg9 = new jdiffusion.loaders.config.UNetConfig(9, u.outChannels(), u.modelChannels(), u.channelMult(),
+                    u.numResBlocks(), u.transformerDepth(), u.transformerDepthMiddle(), u.numHeads(), u.headDim(),
+                    u.contextDim(), u.linearProjection(), u.admInChannels());
+            UNetModel unet = UNetModel.fromCheckpoint(CPU, new jdiffusion.loaders.MapTensorSource(all, "9-channel"), cfg9);
+            Tensor x = g.get("x");
+            Tensor extra = jdiffusion.tensor.Tensor.full(0.75f, x.dim(0), 5, x.dim(2), x.dim(3));
+            g.check("out", unet.forward(CPU.concat(1, x, extra), g.get("timesteps"), g.get("context"), null));
+        }
+    }
+
+    @Test
     void rejectsBadInputsWithClearMessages() {
         try (SafetensorsFile ckpt = Fixtures.open("models/tiny-sd15.safetensors")) {
             UNetModel unet = UNetModel.fromCheckpoint(CPU, ckpt, config("tiny-sd15").unet());
