@@ -106,7 +106,7 @@ class FullLayoutTest {
     private static TensorSource manifest(String file) throws IOException {
         JsonNode root = new ObjectMapper().readTree(Fixtures.file("manifests/" + file).toFile());
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        root.get("tensors").fields().forEachRemaining(e -> {
+        root.get("tensors").properties().forEach(e -> {
             List<Integer> dims = new ArrayList<>();
             e.getValue().forEach(d -> dims.add(d.asInt()));
             int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
