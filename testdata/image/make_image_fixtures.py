@@ -138,6 +138,27 @@ put("hist.image", img, "random")
 put("hist.reference", ref, "random")
 put("hist.matched", match_histograms(img, ref, channel_axis=2), "match_histograms(image, reference, channel_axis=2)")
 
+# ---- PNGs with a webui-style "parameters" chunk, written by Pillow's PngInfo -------------------
+from PIL import PngImagePlugin  # noqa: E402
+
+here = os.path.dirname(os.path.abspath(__file__))
+small = Image.fromarray((np.arange(8 * 8 * 3).reshape(8, 8, 3) * 3 % 256).astype(np.uint8))
+texts = {
+    # Latin-1 text -> tEXt chunk
+    "webui_infotext_text.png": 'a red barn, (oil painting:1.2)\nNegative prompt: blurry, "low" quality\n'
+    'Steps: 20, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7, Seed: 1234, Size: 512x512, '
+    'Model hash: 6ce0161689, Model: v1-5-pruned-emaonly, Denoising strength: 0.75, Mask blur: 4, '
+    'Lora hashes: "tiny: 0123456789ab, other: ba9876543210", Hires upscaler: "Latent (nearest)", Version: v1.10.1',
+    # non-Latin-1 text -> iTXt chunk
+    "webui_infotext_itxt.png": 'ein Bild von einer Katze \u732b\nSteps: 8, Sampler: Euler, Schedule type: Automatic, '
+    'CFG scale: 7.0, Seed: 31340, Size: 128x64, Model hash: 0123456789, Denoising strength: 0.8, Mask blur: 4, '
+    'Masked content: fill, Inpaint area: Only masked, Masked area padding: 8, Version: v1.10.1',
+}
+for fname, text in texts.items():
+    info = PngImagePlugin.PngInfo()
+    info.add_text("parameters", text)
+    small.save(os.path.join(here, fname), pnginfo=info)
+
 # ---- safetensors writer ----------------------------------------------------------------------
 names = sorted(tensors)
 header = {}
