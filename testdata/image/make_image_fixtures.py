@@ -159,6 +159,56 @@ for fname, text in texts.items():
     info.add_text("parameters", text)
     small.save(os.path.join(here, fname), pnginfo=info)
 
+# ---- PNG layouts: how Pillow opens (and the webui converts) each kind of file ----------------
+import zlib  # noqa: E402
+
+
+def raw_png(path, w, h, bit_depth, color_type, rows):
+    """Minimal PNG writer for layouts Pillow cannot save (16-bit RGB)."""
+    def chunk(t, d):
+        c = struct.pack(">I", len(d)) + t + d
+        return c + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+    raw = b"".join(b"\x00" + r for r in rows)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, bit_depth, color_type, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+layouts = {
+    "L": Image.fromarray(rand_img(5, 4, 1), "L"),
+    "LA": Image.fromarray(rand_img(5, 4, 2), "LA"),
+    "RGBA": Image.fromarray(rand_img(5, 4, 4), "RGBA"),
+}
+pal = Image.fromarray(rand_img(5, 4, 3), "RGB").quantize(6)
+layouts["P"] = pal
+pal_t = pal.copy()
+pal_t.info["transparency"] = 2
+layouts["Ptrns"] = pal_t
+grey16 = (rng.integers(0, 65536, size=(4, 5))).astype(np.uint16)
+grey16[0, :3] = [0, 255, 256]
+layouts["I16"] = Image.fromarray(grey16.astype(np.int32), "I").convert("I;16")
+for k, im in layouts.items():
+    fn = os.path.join(here, f"layout_{k}.png")
+    if k == "Ptrns":
+        im.save(fn, transparency=2)                     # one transparent index: Pillow reads an int
+    else:
+        im.save(fn)
+pal.save(os.path.join(here, "layout_Palpha.png"), transparency=bytes([255, 128, 0, 255, 40, 255]))
+rgb16 = rng.integers(0, 65536, size=(4, 5, 3)).astype(">u2")
+raw_png(os.path.join(here, "layout_RGB16.png"), 5, 4, 16, 2, [rgb16[y].tobytes() for y in range(4)])
+for k in list(layouts) + ["RGB16", "Palpha"]:
+    opened = Image.open(os.path.join(here, f"layout_{k}.png"))
+    opened.load()
+    # What the webui gets: fix_png_transparency turns P/RGB with *bytes* transparency into RGBA;
+    # any other P image is used through convert('RGB') (flatten), an "I" image through convert('L').
+    if opened.mode in ("RGB", "P") and isinstance(opened.info.get("transparency"), bytes):
+        opened = opened.convert("RGBA")
+    elif opened.mode == "P":
+        opened = opened.convert("RGB")
+    elif opened.mode.startswith("I"):
+        opened = opened.convert("L")
+    put(f"layout.{k}", np.asarray(opened), f"Image.open(layout_{k}.png) -> mode {opened.mode}")
+
 # ---- safetensors writer ----------------------------------------------------------------------
 names = sorted(tensors)
 header = {}

@@ -32,8 +32,10 @@ import org.w3c.dom.Node;
  * layouts mapped as Pillow opens them:
  * <ul>
  *   <li>grey → L; grey + alpha → LA; RGB → RGB; RGBA → RGBA;</li>
- *   <li>palette (P) → RGB, or RGBA when the palette has transparency (the webui's
- *       {@code fix_png_transparency});</li>
+ *   <li>palette (P) → RGBA when its transparency is a per-entry alpha table (Pillow reads it as
+ *       bytes and the webui's {@code fix_png_transparency} converts to RGBA), otherwise → RGB (no
+ *       transparency, or the single fully transparent index Pillow reads as an int, which the
+ *       webui's {@code flatten} then ignores);</li>
  *   <li>16-bit colour samples keep their high byte (Pillow's {@code RGB;16B} unpacking); 16-bit
  *       grey is clipped to 255 like Pillow's {@code convert('L')} of an {@code I;16} image.</li>
  * </ul>
@@ -72,7 +74,7 @@ public final class ImageFiles {
         ColorModel cm = bi.getColorModel();
         Raster r = bi.getRaster();
         if (cm instanceof IndexColorModel icm) {
-            boolean alpha = icm.hasAlpha();
+            boolean alpha = icm.hasAlpha() && !singleTransparentIndex(icm);
             Image out = Image.blank(w, h, alpha ? Mode.RGBA : Mode.RGB);
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
@@ -115,6 +117,20 @@ public final class ImageFiles {
             }
         }
         return out;
+    }
+
+    /** Pillow's {@code _simple_palette}: exactly one entry with alpha 0, every other entry opaque. */
+    private static boolean singleTransparentIndex(IndexColorModel icm) {
+        int zeros = 0;
+        for (int i = 0; i < icm.getMapSize(); i++) {
+            int a = icm.getAlpha(i);
+            if (a == 0) {
+                zeros++;
+            } else if (a != 255) {
+                return false;
+            }
+        }
+        return zeros == 1;
     }
 
     /** An L, RGB or RGBA image as a BufferedImage (LA/RGBa are converted to RGBA first). */

@@ -141,4 +141,27 @@ class ImageKernelsTest {
         ImageAssert.exact(image("hist.matched", Mode.RGB), matched, "match_histograms");
         assertTrue(file.metadata().get("versions").contains("\"Pillow\": \"9.4.0\""));
     }
+
+    @Test
+    void pngLayoutsOpenAsTheWebuiSeesThem() throws IOException {
+        String[][] cases = {{"L", "L"}, {"LA", "LA"}, {"RGBA", "RGBA"}, {"P", "RGB"}, {"Ptrns", "RGB"},
+            {"Palpha", "RGBA"}, {"I16", "L"}, {"RGB16", "RGB"}};
+        for (String[] c : cases) {
+            Image got = ImageFiles.read(ImageTestData.file("image/layout_" + c[0] + ".png"));
+            ImageAssert.exact(image("layout." + c[0], Mode.valueOf(c[1])), got, "layout " + c[0]);
+        }
+    }
+
+    @Test
+    void pngWriteReadRoundTripsEveryMode() throws IOException {
+        for (Mode m : new Mode[] {Mode.L, Mode.RGB, Mode.RGBA}) {
+            Image im = Image.blank(7, 5, m);
+            new java.util.Random(m.ordinal()).nextBytes(im.data());
+            Image back = ImageFiles.decode(ImageFiles.encodePng(im), "memory");
+            ImageAssert.exact(im, back, "round trip " + m);
+        }
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> ImageFiles.decode(new byte[] {1, 2, 3}, "garbage.png"));
+        assertTrue(e.getMessage().contains("garbage.png"), e.getMessage());
+    }
 }
