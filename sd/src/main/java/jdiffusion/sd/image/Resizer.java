@@ -48,8 +48,8 @@ public final class Resizer {
                 return fit(im, width, height);
             }
             case CROP_AND_RESIZE -> {
-                int srcW = ratio > srcRatio ? width : im.width() * height / im.height();
-                int srcH = ratio <= srcRatio ? height : im.height() * width / im.width();
+                int srcW = ratio > srcRatio ? width : (int) ((long) im.width() * height / im.height());
+                int srcH = ratio <= srcRatio ? height : (int) ((long) im.height() * width / im.width());
                 Image resized = fit(im, srcW, srcH);
                 Image res = Image.blank(width, height, Mode.RGB);
                 Composite.paste(res, resized, width / 2 - srcW / 2, height / 2 - srcH / 2, null);
@@ -62,8 +62,8 @@ public final class Resizer {
     }
 
     private Image resizeAndFill(Image im, int width, int height, double ratio, double srcRatio) {
-        int srcW = ratio < srcRatio ? width : im.width() * height / im.height();
-        int srcH = ratio >= srcRatio ? height : im.height() * width / im.width();
+        int srcW = ratio < srcRatio ? width : (int) ((long) im.width() * height / im.height());
+        int srcH = ratio >= srcRatio ? height : (int) ((long) im.height() * width / im.width());
         Image resized = fit(im, srcW, srcH);
         Image res = Image.blank(width, height, Mode.RGB);
         Composite.paste(res, resized, width / 2 - srcW / 2, height / 2 - srcH / 2, null);

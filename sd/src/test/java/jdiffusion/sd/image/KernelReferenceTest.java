@@ -111,11 +111,9 @@ class KernelReferenceTest {
 
     @Test
     void boxBlurSinglePassWithinOneOfDoubleReference() {
-        Random r = new Random(11);
         for (float radius : new float[] {0.25f, 1.375f, 3.4375f, 6.7f}) {
             for (int len : new int[] {1, 2, 5, 17}) {
                 Image in = random(len, 3, Mode.L, len * 7L);
-                Image got = BoxBlur.boxBlur(in, radius, 1);
                 int k = (int) radius;
                 double wIn = 1 / (2.0 * radius + 1);
                 double wEdge = (radius - k) / (2.0 * radius + 1);
@@ -143,8 +141,7 @@ class KernelReferenceTest {
                         assertTrue(Math.abs(ref - gotRows.get(x, y, 0)) <= 1, "radius " + radius + " len " + len);
                     }
                 }
-                assertEquals(got.width(), len);
-                r.nextInt();
+                assertEquals(len, gotRows.width());
             }
         }
     }
