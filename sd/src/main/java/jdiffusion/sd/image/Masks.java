@@ -53,11 +53,9 @@ public final class Masks {
      * 255 in float32, rounded half to even when {@code round}. Returns [h8·w8] row-major.
      */
     public static float[] latentMask(Image mask, int latentWidth, int latentHeight, boolean round) {
-        Image grey = Convert.convert(mask, Mode.L);
-        if (mask.mode() != Mode.L) {
-            // convert('RGB') of an L or grey-RGB mask repeats one band; band 0 is what is read.
-            grey = Convert.convert(mask, Mode.RGB).band(0);
-        }
+        // convert('RGB') repeats an L mask's band and keeps a grey-RGB one; band 0 is what is read,
+        // and resizing is per band, so resizing band 0 alone gives the same values.
+        Image grey = mask.mode() == Mode.L ? mask : Convert.convert(mask, Mode.RGB).band(0);
         Image small = Resample.resize(grey, latentWidth, latentHeight, Resample.Filter.BICUBIC);
         float[] out = new float[latentWidth * latentHeight];
         byte[] d = small.data();

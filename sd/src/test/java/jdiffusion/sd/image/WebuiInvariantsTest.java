@@ -276,4 +276,25 @@ class WebuiInvariantsTest {
                 () -> Composite.paste(Image.blank(8, 8, Mode.RGB), rgb, 0, 0, Image.blank(3, 3, Mode.L)));
         assertTrue(p.getMessage().contains("images do not match"), p.getMessage());
     }
+
+    @Test
+    void latentUpscaleModeKeepsThePictureAndMaskSizeMismatchIsResized() {
+        Image init = gradient(48, 40, 12);
+        Image mask = Image.blank(24, 20, Mode.L); // half the image's size: resized independently
+        for (int y = 5; y < 12; y++) {
+            for (int x = 6; x < 15; x++) {
+                mask.set(x, y, 0, 255);
+            }
+        }
+        PrepSettings s = PrepSettings.defaults(64, 64).withMask(1, false, MaskedContent.ORIGINAL, false, 32);
+        Img2ImgImages.Prepared whole = Img2ImgImages.prepare(init, mask, s);
+        assertEquals(64, whole.mask().width());
+        assertEquals(64, whole.initImage().width());
+        assertEquals(8 * 8, whole.latentMask().length);
+        Img2ImgImages.Prepared latent = Img2ImgImages.prepare(init, mask, s.withResizeMode(ResizeMode.LATENT_UPSCALE));
+        assertTrue(latent.initImage().sameAs(init), "mode 3 does not resize the picture");
+        assertEquals(Mode.RGB, latent.mask().mode(), "mode 3 resizes the mask through the mode-2 branch");
+        assertEquals(48, latent.maskForOverlay().width(), "overlay mask follows the picture's size");
+        assertEquals(8 * 8, latent.latentMask().length, "latent mask is W/8 x H/8");
+    }
 }
