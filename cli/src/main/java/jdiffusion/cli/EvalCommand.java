@@ -82,6 +82,16 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outW = spec.commandLine().getOut();
+        for (Path p : new Path[] {model, inputs}) {
+            if (!Files.isRegularFile(p)) {
+                err.println("jdiffusion eval: no such file: " + p);
+                return 1;
+            }
+        }
+        if (Files.exists(out) && (isSameFile(out, model) || isSameFile(out, inputs))) {
+            err.println("jdiffusion eval: --out " + out + " is one of the files being read");
+            return 1;
+        }
         if (!force && Files.exists(out)) {
             err.println("jdiffusion eval: " + out + " exists; pass --force to overwrite it");
             return 1;
@@ -104,6 +114,14 @@ public final class EvalCommand implements Callable<Integer> {
         } catch (IOException | ModelFormatException | IllegalArgumentException e) {
             err.println("jdiffusion eval: " + e.getMessage());
             return 1;
+        }
+    }
+
+    private static boolean isSameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
         }
     }
 

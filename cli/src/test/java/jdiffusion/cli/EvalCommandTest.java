@@ -98,6 +98,10 @@ class EvalCommandTest {
         assertEquals(1, Main.run("eval", "--model", model, "--component", "vae-decode", "--config", "sd3",
                 "--inputs", in, "--out", out));
         assertEquals(0, Main.run("eval", "--model", model, "--component", "vae-decode", "--inputs", in, "--out", out));
+        assertEquals(1, Main.run("eval", "--model", tmp.resolve("none.safetensors").toString(), "--component",
+                "vae-decode", "--inputs", in, "--out", out));
+        assertEquals(1, Main.run("eval", "--model", model, "--component", "vae-decode", "--inputs", in, "--out", in,
+                "--force"));
         // The output exists now: refused without --force.
         assertEquals(1, Main.run("eval", "--model", model, "--component", "vae-decode", "--inputs", in, "--out", out));
         assertEquals(0, Main.run("eval", "--model", model, "--component", "vae-decode", "--inputs", in, "--out", out,
