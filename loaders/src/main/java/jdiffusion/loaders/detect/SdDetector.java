@@ -154,12 +154,12 @@ public final class SdDetector {
     private static List<TextEncoderConfig> textEncoders(Keys k, Architecture arch) {
         return switch (arch) {
             case SD1 -> k.hasPrefix(StandardConfigs.SD1_TEXT) ? List.of(TextEncoderDetector.hf(k, StandardConfigs.SD1_TEXT)) : List.of();
-            case SD2 -> k.hasPrefix(StandardConfigs.SD2_TEXT) ? List.of(TextEncoderDetector.openClip(k, StandardConfigs.SD2_TEXT)) : List.of();
+            case SD2 -> k.hasPrefix(StandardConfigs.SD2_TEXT) ? List.of(TextEncoderDetector.openClip(k, StandardConfigs.SD2_TEXT, false)) : List.of();
             case SDXL -> k.hasPrefix(StandardConfigs.SDXL_TEXT_1)
-                    ? List.of(TextEncoderDetector.hf(k, StandardConfigs.SDXL_TEXT_1), TextEncoderDetector.openClip(k, StandardConfigs.SDXL_TEXT_2))
+                    ? List.of(TextEncoderDetector.hf(k, StandardConfigs.SDXL_TEXT_1), TextEncoderDetector.openClip(k, StandardConfigs.SDXL_TEXT_2, true))
                     : List.of();
             case SDXL_REFINER -> k.hasPrefix(StandardConfigs.REFINER_TEXT)
-                    ? List.of(TextEncoderDetector.openClip(k, StandardConfigs.REFINER_TEXT)) : List.of();
+                    ? List.of(TextEncoderDetector.openClip(k, StandardConfigs.REFINER_TEXT, true)) : List.of();
         };
     }
 }

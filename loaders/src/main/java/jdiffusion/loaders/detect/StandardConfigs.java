@@ -36,7 +36,7 @@ final class StandardConfigs {
         return switch (a) {
             case SD1 -> List.of(clipL);
             case SD2 -> List.of(new TextEncoderConfig(SD2_TEXT, TextEncoderConfig.Layout.OPEN_CLIP, 49408, 77, 1024, 16, 24,
-                    4096, Activation.GELU, 1024, 1e-5f));
+                    4096, Activation.GELU, 0, 1e-5f));
             case SDXL -> List.of(clipL, bigG(SDXL_TEXT_2));
             case SDXL_REFINER -> List.of(bigG(REFINER_TEXT));
         };

@@ -26,8 +26,12 @@ final class TextEncoderDetector {
                 heads(k, tok[1]), layers, mlp, Activation.QUICK_GELU, 0, 1e-5f);
     }
 
-    /** {@code prefix} ends in {@code model.}. */
-    static TextEncoderConfig openClip(Keys k, String prefix) {
+    /**
+     * {@code prefix} ends in {@code model.}. {@code pooled}: the family uses the projected pooled
+     * output (SDXL); SD 2.x does not, so its projection width is 0 ("unused") even though the file
+     * stores {@code text_projection}.
+     */
+    static TextEncoderConfig openClip(Keys k, String prefix, boolean pooled) {
         int[] tok = k.shape(prefix + "token_embedding.weight", 2);
         int positions = k.dim(prefix + "positional_embedding", 2, 0);
         int layers = k.count(prefix + "transformer.resblocks.");
@@ -38,7 +42,7 @@ final class TextEncoderDetector {
                     + inProj + " rows, expected 3 × " + tok[1]);
         }
         k.shape(prefix + "ln_final.weight", 1);
-        int projection = k.has(prefix + "text_projection") ? k.dim(prefix + "text_projection", 2, 1) : 0;
+        int projection = pooled ? k.dim(prefix + "text_projection", 2, 1) : 0;
         return new TextEncoderConfig(prefix, TextEncoderConfig.Layout.OPEN_CLIP, tok[0], positions, tok[1],
                 heads(k, tok[1]), layers, mlp, Activation.GELU, projection, 1e-5f);
     }

@@ -88,7 +88,7 @@ class ManifestDetectionTest {
         assertEquals(new UNetConfig(4, 4, 320, List.of(1, 2, 4, 4), 2, List.of(1, 1, 1, 0), 1, -1, 64, 1024, true, 0),
                 r.config().unet());
         assertEquals(List.of(new TextEncoderConfig("cond_stage_model.model.", TextEncoderConfig.Layout.OPEN_CLIP,
-                49408, 77, 1024, 16, 24, 4096, Activation.GELU, 1024, 1e-5f)), r.config().textEncoders());
+                49408, 77, 1024, 16, 24, 4096, Activation.GELU, 0, 1e-5f)), r.config().textEncoders()); // projection unused by SD2
         assertEquals(0.18215f, r.config().vae().scalingFactor());
         assertTrue(r.notes().getLast().contains("parameterization"), r.notes().toString());
         // SD 2.x saved in the sgm layout (SD2-turbo): same model, encoder under conditioner.embedders.0
