@@ -39,12 +39,23 @@ public final class FuzzHarness {
     }
 
     public static Stats run(String name, Function<SplittableRandom, byte[]> generator, Consumer<byte[]> target) {
+        return run(name, generator, target, b -> b);
+    }
+
+    /** As {@link #run(String, Function, Consumer)} for structured inputs; {@code toBytes} renders a failing one for saving. */
+    public static <T> Stats run(String name, Function<SplittableRandom, T> generator, Consumer<T> target,
+                                Function<T, byte[]> toBytes) {
+        return run(name, iterations(), generator, target, toBytes);
+    }
+
+    /** As above with an explicit number of cases (campaigns with costly cases run fewer). */
+    public static <T> Stats run(String name, int iterations, Function<SplittableRandom, T> generator, Consumer<T> target,
+                                Function<T, byte[]> toBytes) {
         long base = Long.getLong("jdiffusion.fuzz.seed", 20240601L);
-        int iterations = iterations();
         AtomicLong caseStart = new AtomicLong(System.nanoTime());
         AtomicLong current = new AtomicLong(-1);
         long[] counts = new long[2];
-        byte[][] input = new byte[1][];
+        Object[] input = new Object[1];
         ExecutorService exec = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(null, r, "fuzz-" + name, 64L << 20);
             t.setDaemon(true);
@@ -52,7 +63,7 @@ public final class FuzzHarness {
         });
         Future<String> done = exec.submit(() -> {
             for (int i = 0; i < iterations; i++) {
-                byte[] data = generator.apply(new SplittableRandom(base + i * 0x9E3779B97F4A7C15L));
+                T data = generator.apply(new SplittableRandom(base + i * 0x9E3779B97F4A7C15L));
                 input[0] = data;
                 current.set(i);
                 caseStart.set(System.nanoTime());
@@ -62,7 +73,7 @@ public final class FuzzHarness {
                 } catch (ModelFormatException e) {
                     counts[1]++;
                 } catch (Throwable t) {
-                    return save(name, i, data) + ": " + t;
+                    return save(name, i, toBytes.apply(data)) + ": " + t;
                 }
             }
             return null;
@@ -79,8 +90,10 @@ public final class FuzzHarness {
                     long ms = (System.nanoTime() - caseStart.get()) / 1_000_000;
                     if (ms > HANG_MILLIS) {
                         done.cancel(true);
+                        @SuppressWarnings("unchecked")
+                        T stuck = (T) input[0];
                         fail("fuzz " + name + " case " + current.get() + " ran " + ms + " ms (hang?): input "
-                                + save(name, current.get(), input[0]));
+                                + save(name, current.get(), toBytes.apply(stuck)));
                     }
                 }
             }

@@ -51,6 +51,9 @@ public final class TensorSurgery {
     // parts: [n_i, *rest] -> [sum n_i, *rest]
     public static Tensor concatRows(List<Tensor> parts, String what) {
         Tensor first = parts.getFirst();
+        if (first.rank() == 0) {
+            throw new ModelFormatException(what + ": cannot stack scalars " + first);
+        }
         DType dtype = storedType(first);
         int[] rest = Arrays.copyOfRange(first.shape(), 1, first.rank());
         long rows = 0;

@@ -18,10 +18,17 @@ import jdiffusion.tensor.Tensor;
 final class ShapeOnlySource implements TensorSource {
     final Map<String, int[]> shapes;
     private final String description;
+    private final boolean zeros;
 
     ShapeOnlySource(Map<String, int[]> shapes, String description) {
+        this(shapes, description, false);
+    }
+
+    /** {@code zeros}: elements read as 0 (for code that copies data) instead of failing. */
+    ShapeOnlySource(Map<String, int[]> shapes, String description, boolean zeros) {
         this.shapes = new LinkedHashMap<>(shapes);
         this.description = description;
+        this.zeros = zeros;
     }
 
     static Map<String, int[]> manifest(Path json) throws IOException {
@@ -72,6 +79,9 @@ final class ShapeOnlySource implements TensorSource {
 
             @Override
             public float getFloat(long index) {
+                if (zeros) {
+                    return 0f;
+                }
                 throw new UnsupportedOperationException("shape-only tensor '" + name + "' has no data");
             }
         }, 0, s);
