@@ -279,6 +279,13 @@ class ModelLoaderTest {
         Path emptyFolder = Files.createDirectory(dir.resolve("folder"));
         var folder = assertThrows(ModelFormatException.class, () -> ModelLoader.open(emptyFolder));
         assertTrue(folder.getMessage().contains("no weights"), folder.getMessage());
+        byte[] tar = new byte[1024];
+        System.arraycopy("sys_info".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, tar, 0, 8);
+        System.arraycopy("ustar".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, tar, 257, 5);
+        Path old = dir.resolve("old.pth");
+        Files.write(old, tar);
+        var t = assertThrows(ModelFormatException.class, () -> ModelLoader.open(old));
+        assertTrue(t.getMessage().contains("tar checkpoint format (before 0.4) is not supported"), t.getMessage());
         var evil = assertThrows(ModelFormatException.class, () -> ModelLoader.open(TestData.file("pickles/malicious_os_system.ckpt")));
         assertTrue(evil.getMessage().contains("posix.system"), evil.getMessage());
     }
