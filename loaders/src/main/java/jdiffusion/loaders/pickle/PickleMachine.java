@@ -1,9 +1,6 @@
 package jdiffusion.loaders.pickle;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.math.BigInteger;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,20 +29,12 @@ public final class PickleMachine {
     /** Most objects (containers, strings, items) a pickle may build. */
     static final long MAX_OBJECTS = 16L * 1024 * 1024;
     /** Longest line of a text opcode (protocol 0). */
-    static final int MAX_LINE = 64 * 1024;
-    /** Most nodes a dict key (nested tuples) may have; bounds hashing. */
-    static final int MAX_KEY_NODES = 4096;
+    static final int MAX_LINE = PickleInput.MAX_LINE;
 
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfDouble F64_BE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
-    private final MemorySegment in;
-    private final long limit;
+    private final PickleInput in;
     private final String source;
     private final Function<Object, Object> persistentLoad;
-    private long pos;
     private long opStart;
     private long objects;
     private final ArrayList<Object> stack = new ArrayList<>();
@@ -54,9 +43,7 @@ public final class PickleMachine {
 
     private PickleMachine(MemorySegment in, long start, long limit, String source,
                           Function<Object, Object> persistentLoad) {
-        this.in = in;
-        this.pos = start;
-        this.limit = limit;
+        this.in = new PickleInput(in, start, limit, this::fail);
         this.source = source;
         this.persistentLoad = persistentLoad;
     }
@@ -83,18 +70,18 @@ public final class PickleMachine {
 
     private Result execute() {
         while (true) {
-            opStart = pos;
-            int op = u8();
+            opStart = in.position();
+            int op = in.u8();
             switch (op) {
                 case 0x80 -> { // PROTO
-                    int v = u8();
+                    int v = in.u8();
                     if (v > 5) {
                         throw fail("unsupported pickle protocol " + v);
                     }
                 }
                 case 0x95 -> { // FRAME: a length hint only
-                    long n = i64();
-                    if (n < 0 || n > limit - pos) {
+                    long n = in.i64();
+                    if (n < 0 || n > in.remaining()) {
                         throw fail("frame of " + n + " bytes exceeds the input");
                     }
                 }
@@ -102,7 +89,7 @@ public final class PickleMachine {
                     if (stack.size() != 1 || !marks.isEmpty()) {
                         throw fail("STOP with " + stack.size() + " values on the stack (expected exactly 1)");
                     }
-                    return new Result(stack.getFirst(), pos);
+                    return new Result(stack.getFirst(), in.position());
                 }
                 case '(' -> { // MARK: remembered as a stack position
                     if (marks.size() >= MAX_STACK) {
@@ -123,23 +110,23 @@ public final class PickleMachine {
                 case 'N' -> push(Py.None.NONE);
                 case 0x88 -> push(Boolean.TRUE);
                 case 0x89 -> push(Boolean.FALSE);
-                case 'J' -> push((long) i32()); // BININT
-                case 'K' -> push((long) u8()); // BININT1
-                case 'M' -> push((long) u16()); // BININT2
-                case 0x8a -> push(longOf(bytes(u8()))); // LONG1
-                case 0x8b -> push(longOf(bytes(length(i32() & 0xffffffffL)))); // LONG4
-                case 'I' -> push(textInt(line())); // INT
-                case 'L' -> push(textLong(line())); // LONG
-                case 'G' -> push(in.get(F64_BE, take(8))); // BINFLOAT
-                case 'F' -> push(textFloat(line())); // FLOAT
-                case 'X' -> push(string(length(i32() & 0xffffffffL))); // BINUNICODE
-                case 0x8c -> push(string(u8())); // SHORT_BINUNICODE
-                case 0x8d -> push(string(length(i64()))); // BINUNICODE8
-                case 'T' -> push(string(length(i32()))); // BINSTRING (Python 2 str)
-                case 'U' -> push(string(u8())); // SHORT_BINSTRING
-                case 'B' -> push(new Py.Bytes(bytes(length(i32() & 0xffffffffL)))); // BINBYTES
-                case 'C' -> push(new Py.Bytes(bytes(u8()))); // SHORT_BINBYTES
-                case 0x8e, 0x96 -> push(new Py.Bytes(bytes(length(i64())))); // BINBYTES8, BYTEARRAY8
+                case 'J' -> push((long) in.i32()); // BININT
+                case 'K' -> push((long) in.u8()); // BININT1
+                case 'M' -> push((long) in.u16()); // BININT2
+                case 0x8a -> push(PickleInput.longOf(bytes(in.u8()))); // LONG1
+                case 0x8b -> push(PickleInput.longOf(bytes(in.length(in.i32() & 0xffffffffL)))); // LONG4
+                case 'I' -> push(in.textInt(in.line())); // INT
+                case 'L' -> push(in.textLong(in.line())); // LONG
+                case 'G' -> push(in.f64be()); // BINFLOAT
+                case 'F' -> push(in.textFloat(in.line())); // FLOAT
+                case 'X' -> push(string(in.length(in.i32() & 0xffffffffL))); // BINUNICODE
+                case 0x8c -> push(string(in.u8())); // SHORT_BINUNICODE
+                case 0x8d -> push(string(in.length(in.i64()))); // BINUNICODE8
+                case 'T' -> push(string(in.length(in.i32()))); // BINSTRING (Python 2 str)
+                case 'U' -> push(string(in.u8())); // SHORT_BINSTRING
+                case 'B' -> push(new Py.Bytes(bytes(in.length(in.i32() & 0xffffffffL)))); // BINBYTES
+                case 'C' -> push(new Py.Bytes(bytes(in.u8()))); // SHORT_BINBYTES
+                case 0x8e, 0x96 -> push(new Py.Bytes(bytes(in.length(in.i64())))); // BINBYTES8, BYTEARRAY8
                 case ')' -> push(tuple(List.of())); // EMPTY_TUPLE
                 case 0x85 -> push(tuple(popN(1))); // TUPLE1
                 case 0x86 -> push(tuple(popN(2))); // TUPLE2
@@ -180,14 +167,14 @@ public final class PickleMachine {
                     count(items.size());
                 }
                 case 0x91 -> push(list(popMark())); // FROZENSET
-                case 'q' -> memoPut(u8()); // BINPUT
-                case 'r' -> memoPut(i32() & 0xffffffffL); // LONG_BINPUT
-                case 'p' -> memoPut(textIndex(line())); // PUT
+                case 'q' -> memoPut(in.u8()); // BINPUT
+                case 'r' -> memoPut(in.i32() & 0xffffffffL); // LONG_BINPUT
+                case 'p' -> memoPut(in.textIndex(in.line())); // PUT
                 case 0x94 -> memoPut(memo.size()); // MEMOIZE
-                case 'h' -> push(memoGet(u8())); // BINGET
-                case 'j' -> push(memoGet(i32() & 0xffffffffL)); // LONG_BINGET
-                case 'g' -> push(memoGet(textIndex(line()))); // GET
-                case 'c' -> push(global(line(), line())); // GLOBAL
+                case 'h' -> push(memoGet(in.u8())); // BINGET
+                case 'j' -> push(memoGet(in.i32() & 0xffffffffL)); // LONG_BINGET
+                case 'g' -> push(memoGet(in.textIndex(in.line()))); // GET
+                case 'c' -> push(global(in.line(), in.line())); // GLOBAL
                 case 0x93 -> { // STACK_GLOBAL
                     Object name = pop();
                     Object module = pop();
@@ -197,7 +184,7 @@ public final class PickleMachine {
                     push(global(m, n));
                 }
                 case 'i' -> { // INST: GLOBAL + call with the marked arguments
-                    Py.Global g = global(line(), line());
+                    Py.Global g = global(in.line(), in.line());
                     push(TorchGlobals.call(g, tuple(popMark()), where()));
                 }
                 case 'o' -> { // OBJ
@@ -228,7 +215,7 @@ public final class PickleMachine {
                 }
                 case 'b' -> build(pop()); // BUILD
                 case 'Q' -> push(persistent(pop())); // BINPERSID
-                case 'P' -> push(persistent(line())); // PERSID
+                case 'P' -> push(persistent(in.line())); // PERSID
                 case 0x82, 0x83, 0x84 -> throw fail("extension-registry opcodes (EXT1/2/4) are not allowed");
                 case 0x97, 0x98 -> throw fail("out-of-band buffers (NEXT_BUFFER/READONLY_BUFFER) are not supported");
                 case 'S', 'V' -> throw fail("protocol-0 text strings (STRING/UNICODE) are not supported");
@@ -237,116 +224,13 @@ public final class PickleMachine {
         }
     }
 
-    // ---- input --------------------------------------------------------------------------------
-
-    private long take(long n) {
-        if (n < 0 || n > limit - pos) {
-            throw fail("truncated pickle: needs " + n + " more bytes, " + (limit - pos) + " left");
-        }
-        long at = pos;
-        pos += n;
-        return at;
-    }
-
-    private int u8() {
-        return in.get(ValueLayout.JAVA_BYTE, take(1)) & 0xff;
-    }
-
-    private int u16() {
-        return in.get(U16, take(2)) & 0xffff;
-    }
-
-    private int i32() {
-        return in.get(I32, take(4));
-    }
-
-    private long i64() {
-        return in.get(I64, take(8));
-    }
-
-    /** A length read from the file, checked against what is left and the string cap. */
-    private int length(long n) {
-        if (n < 0 || n > limit - pos || n > MAX_STRING_BYTES) {
-            throw fail("length " + Long.toUnsignedString(n) + " exceeds the " + (limit - pos) + " bytes left (or "
-                    + MAX_STRING_BYTES + ")");
-        }
-        return (int) n;
-    }
-
     private byte[] bytes(int n) {
-        long at = take(n);
         count(1);
-        return in.asSlice(at, n).toArray(ValueLayout.JAVA_BYTE);
+        return in.bytes(n);
     }
 
     private String string(int n) {
         return new String(bytes(n), StandardCharsets.UTF_8);
-    }
-
-    /** A newline-terminated line (text opcodes), without the newline. */
-    private String line() {
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-            int c = u8();
-            if (c == '\n') {
-                return sb.toString();
-            }
-            if (sb.length() >= MAX_LINE) {
-                throw fail("text line longer than " + MAX_LINE + " bytes");
-            }
-            sb.append((char) c);
-        }
-    }
-
-    private static Object longOf(byte[] le) {
-        byte[] be = new byte[le.length];
-        for (int i = 0; i < le.length; i++) {
-            be[i] = le[le.length - 1 - i];
-        }
-        if (be.length == 0) {
-            return 0L;
-        }
-        BigInteger b = new BigInteger(be);
-        return b.bitLength() < 64 ? (Object) b.longValue() : b;
-    }
-
-    private Object textInt(String s) {
-        if (s.equals("01")) {
-            return Boolean.TRUE;
-        }
-        if (s.equals("00")) {
-            return Boolean.FALSE;
-        }
-        return textLong(s);
-    }
-
-    private Object textLong(String s) {
-        String t = s.endsWith("L") ? s.substring(0, s.length() - 1) : s;
-        if (t.length() > 1000) {
-            throw fail("integer literal of " + t.length() + " digits");
-        }
-        try {
-            BigInteger b = new BigInteger(t.strip());
-            return b.bitLength() < 64 ? (Object) b.longValue() : b;
-        } catch (NumberFormatException e) {
-            throw fail("invalid integer literal");
-        }
-    }
-
-    private Object textFloat(String s) {
-        try {
-            return Double.parseDouble(s.strip());
-        } catch (NumberFormatException e) {
-            throw fail("invalid float literal");
-        }
-    }
-
-    private long textIndex(String s) {
-        Object v = textLong(s);
-        if (v instanceof Long l && l >= 0) {
-            return l;
-        }
-        throw fail("invalid memo index");
     }
 
     // ---- stack, memo, objects -----------------------------------------------------------------
@@ -451,47 +335,9 @@ public final class PickleMachine {
             throw fail("odd number of items for a dict");
         }
         for (int i = 0; i < kv.size(); i += 2) {
-            d.put(hashable(kv.get(i), where()), kv.get(i + 1));
+            d.put(Py.hashable(kv.get(i), where()), kv.get(i + 1));
         }
         count(kv.size() / 2);
-    }
-
-    /**
-     * Checks that {@code key} can be a dict key the way Python would allow (immutable atoms and
-     * tuples of them); lists, dicts and tensors are refused, and nested tuples are bounded so that
-     * hashing them stays cheap.
-     */
-    static Object hashable(Object key, String where) {
-        int[] budget = {MAX_KEY_NODES};
-        if (!isHashable(key, budget)) {
-            throw new ModelFormatException(where + "unhashable dict key (" + Py.typeName(key) + ")");
-        }
-        return key;
-    }
-
-    private static boolean isHashable(Object v, int[] budget) {
-        if (--budget[0] < 0) {
-            return false;
-        }
-        return switch (v) {
-            case String s -> true;
-            case Long l -> true;
-            case BigInteger b -> true;
-            case Double d -> true;
-            case Boolean b -> true;
-            case Py.None n -> true;
-            case Py.Bytes b -> true;
-            case Py.Global g -> true;
-            case Py.Tuple t -> {
-                for (Object o : t.items()) {
-                    if (!isHashable(o, budget)) {
-                        yield false;
-                    }
-                }
-                yield true;
-            }
-            default -> false;
-        };
     }
 
     private Py.Global global(String module, String name) {

@@ -65,6 +65,47 @@ public final class Py {
     public record Opaque(Global type) {
     }
 
+    /** Most nodes a dict key (nested tuples) may have; bounds hashing. */
+    static final int MAX_KEY_NODES = 4096;
+
+    /**
+     * Checks that {@code key} can be a dict key the way Python would allow (immutable atoms and
+     * tuples of them); lists, dicts and tensors are refused, and nested tuples are bounded so that
+     * hashing them stays cheap.
+     */
+    static Object hashable(Object key, String where) {
+        int[] budget = {MAX_KEY_NODES};
+        if (!isHashable(key, budget)) {
+            throw new jdiffusion.loaders.ModelFormatException(where + "unhashable dict key (" + typeName(key) + ")");
+        }
+        return key;
+    }
+
+    private static boolean isHashable(Object v, int[] budget) {
+        if (--budget[0] < 0) {
+            return false;
+        }
+        return switch (v) {
+            case String s -> true;
+            case Long l -> true;
+            case java.math.BigInteger b -> true;
+            case Double d -> true;
+            case Boolean b -> true;
+            case None n -> true;
+            case Bytes b -> true;
+            case Global g -> true;
+            case Tuple t -> {
+                for (Object o : t.items()) {
+                    if (!isHashable(o, budget)) {
+                        yield false;
+                    }
+                }
+                yield true;
+            }
+            default -> false;
+        };
+    }
+
     /** A short description of a value's type for error messages (never its full contents). */
     public static String typeName(Object v) {
         return switch (v) {

@@ -166,7 +166,7 @@ final class TorchGlobals {
                 if (!(p instanceof Py.Tuple t) || t.size() != 2) {
                     throw new ModelFormatException(where + "OrderedDict expects (key, value) pairs");
                 }
-                d.put(PickleMachine.hashable(t.get(0), where), t.get(1));
+                d.put(Py.hashable(t.get(0), where), t.get(1));
             }
         } else if (args.size() != 0) {
             throw new ModelFormatException(where + "OrderedDict called with unsupported arguments");
