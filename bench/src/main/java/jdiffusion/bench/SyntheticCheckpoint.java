@@ -11,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -56,8 +55,7 @@ public final class SyntheticCheckpoint {
             throw new IllegalArgumentException(manifest + ": no \"tensors\" object");
         }
         Map<String, long[]> shapes = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = tensors.fields(); it.hasNext(); ) {
-            var e = it.next();
+        for (Map.Entry<String, JsonNode> e : tensors.properties()) {
             long[] s = new long[e.getValue().size()];
             for (int i = 0; i < s.length; i++) {
                 s[i] = e.getValue().get(i).asLong();

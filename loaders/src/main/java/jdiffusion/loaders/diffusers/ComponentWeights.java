@@ -7,7 +7,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,8 +100,7 @@ final class ComponentWeights {
         }
         Map<String, TensorSource> shards = new LinkedHashMap<>();
         ViewSource.Builder out = ViewSource.builder(index.toString());
-        for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : map.properties()) {
             if (!e.getValue().isTextual()) {
                 throw new ModelFormatException(index + ": weight_map entry '" + Printable.of(e.getKey()) + "' is not a file name");
             }

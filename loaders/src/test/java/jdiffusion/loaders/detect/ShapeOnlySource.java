@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -34,8 +33,7 @@ final class ShapeOnlySource implements TensorSource {
     static Map<String, int[]> manifest(Path json) throws IOException {
         JsonNode t = new ObjectMapper().readTree(json.toFile()).get("tensors");
         Map<String, int[]> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
-            var e = it.next();
+        for (Map.Entry<String, JsonNode> e : t.properties()) {
             int[] s = new int[e.getValue().size()];
             for (int i = 0; i < s.length; i++) {
                 s[i] = e.getValue().get(i).asInt();
