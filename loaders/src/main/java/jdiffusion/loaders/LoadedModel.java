@@ -36,7 +36,7 @@ public final class LoadedModel implements AutoCloseable {
                 case SDXL -> "SDXL base";
                 case SDXL_REFINER -> "SDXL refiner";
             };
-            return name + (config.isInpainting() ? " inpainting" : "") + ", " + config.prediction().name().toLowerCase()
+            return name + (config.isInpainting() ? " inpainting" : "") + ", " + config.prediction().name().toLowerCase(java.util.Locale.ROOT)
                     + " prediction" + (missing.isEmpty() ? "" : ", without " + missing);
         }
     }
