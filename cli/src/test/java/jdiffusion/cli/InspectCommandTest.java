@@ -54,6 +54,17 @@ class InspectCommandTest {
     }
 
     @Test
+    void predictionOverride() {
+        Run r = run("inspect", "--prediction", "v", testdata("models/tiny-sd15.safetensors").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("model:       Stable Diffusion 1.x, v-prediction"), r.out());
+        assertTrue(r.out().contains("note:        prediction V_PREDICTION from explicit option"), r.out());
+        Run bad = run("inspect", "--prediction", "x0", testdata("models/tiny-sd15.safetensors").toString());
+        assertEquals(InspectCommand.MALFORMED, bad.code());
+        assertTrue(bad.err().contains("--prediction must be eps or v, not 'x0'"), bad.err());
+    }
+
+    @Test
     void countsParametersPerComponent() {
         Run r = run("inspect", testdata("models/tiny-sd15-diffusers").toString());
         assertEquals(0, r.code(), r.err());

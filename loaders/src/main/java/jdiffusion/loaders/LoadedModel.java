@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import jdiffusion.loaders.config.EsrganConfig;
 import jdiffusion.loaders.config.ModelConfig;
+import jdiffusion.loaders.config.Prediction;
 import jdiffusion.loaders.config.VaeConfig;
 import jdiffusion.loaders.detect.SdDetector;
 
@@ -36,8 +37,9 @@ public final class LoadedModel implements AutoCloseable {
                 case SDXL -> "SDXL base";
                 case SDXL_REFINER -> "SDXL refiner";
             };
-            return name + (config.isInpainting() ? " inpainting" : "") + ", " + config.prediction().name().toLowerCase(java.util.Locale.ROOT)
-                    + " prediction" + (missing.isEmpty() ? "" : ", without " + missing);
+            return name + (config.isInpainting() ? " inpainting" : "") + ", "
+                    + (config.prediction() == Prediction.V_PREDICTION ? "v-prediction" : "epsilon prediction")
+                    + (missing.isEmpty() ? "" : ", without " + missing);
         }
     }
 
