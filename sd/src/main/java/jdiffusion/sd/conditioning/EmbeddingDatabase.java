@@ -87,6 +87,22 @@ public final class EmbeddingDatabase {
         return null;
     }
 
+    /**
+     * Loads and registers embedding files in order (a later file with the same name replaces an
+     * earlier one). Files that cannot be read are skipped; the returned map says why, by file.
+     */
+    public Map<java.nio.file.Path, String> loadFiles(List<java.nio.file.Path> files, jdiffusion.nn.lora.PickleOpener pickles) {
+        Map<java.nio.file.Path, String> failed = new LinkedHashMap<>();
+        for (java.nio.file.Path f : files) {
+            try {
+                register(EmbeddingFiles.load(f, pickles));
+            } catch (java.io.IOException | RuntimeException e) {
+                failed.put(f, e.getMessage());
+            }
+        }
+        return failed;
+    }
+
     public Embedding get(String name) {
         return byName.get(name);
     }
