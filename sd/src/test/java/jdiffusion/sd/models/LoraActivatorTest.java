@@ -49,7 +49,7 @@ class LoraActivatorTest {
 
     @Test
     void hashOfAWholeFileAndMetadataPrecedence() throws IOException {
-        assertTrue(LoraHash.sha256(Fixtures.file("lora/tiny-sd15.lora.safetensors"), false).startsWith("41b98fdccae2"));
+        assertEquals("0b6107782408", LoraHash.shortHash(Fixtures.file("lora/tiny-sd15.lora.safetensors"), Map.of()));
         assertEquals("abcdef012345", LoraHash.shortHash(Fixtures.file("lora/tiny-sd15.lora.safetensors"),
                 Map.of("sshs_model_hash", "abcdef0123456789")));
     }
