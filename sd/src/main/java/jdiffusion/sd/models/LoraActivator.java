@@ -14,6 +14,8 @@ import jdiffusion.nn.lora.LoraNetwork;
 import jdiffusion.nn.lora.LoraOverlay;
 import jdiffusion.nn.lora.ModuleIndex;
 import jdiffusion.nn.lora.PickleOpener;
+import jdiffusion.sd.conditioning.Embedding;
+import jdiffusion.sd.conditioning.EmbeddingFiles;
 import jdiffusion.sd.prompt.LoraActivation;
 import jdiffusion.tensor.Backend;
 
@@ -40,9 +42,11 @@ public final class LoraActivator implements AutoCloseable {
      * @param networks    the networks in activation order, with their multipliers
      * @param loraHashes  name → 12-digit hash, for the infotext
      * @param warnings    names not found, keys no layer matched, skipped attention groups
+     * @param bundledEmbeddings textual-inversion embeddings carried in the networks ({@code bundle_emb.*});
+     *                    the webui registers them unless an embedding of that name came from the embeddings folder
      */
     public record Result(TensorSource overlay, List<LoraOverlay.Active> networks, Map<String, String> loraHashes,
-                         List<String> warnings) {
+                         List<String> warnings, Map<String, Embedding> bundledEmbeddings) {
     }
 
     public LoraActivator(LoraLibrary library, TensorSource base, PickleOpener pickles, Backend backend) {
@@ -56,6 +60,7 @@ public final class LoraActivator implements AutoCloseable {
         List<LoraOverlay.Active> active = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Map<String, String> hashes = new LinkedHashMap<>();
+        Map<String, Embedding> bundled = new LinkedHashMap<>();
         for (LoraActivation a : activations) {
             Path file = library.find(a.name());
             if (file == null) {
@@ -68,6 +73,7 @@ public final class LoraActivator implements AutoCloseable {
                         + net.unmatchedKeys().subList(0, Math.min(3, net.unmatchedKeys().size())));
             }
             active.add(new LoraOverlay.Active(net, a.te(), a.unet(), a.dyn().orElse(null)));
+            net.bundledEmbeddings().forEach((n, t) -> bundled.put(n, EmbeddingFiles.fromTensors(n, t, file)));
             try {
                 hashes.put(a.name().replace(":", "").replace(",", ""), LoraHash.shortHash(file, net.metadata()));
             } catch (IOException e) {
@@ -75,11 +81,11 @@ public final class LoraActivator implements AutoCloseable {
             }
         }
         if (active.isEmpty()) {
-            return new Result(index.base(), List.of(), hashes, warnings);
+            return new Result(index.base(), List.of(), hashes, warnings, bundled);
         }
         LoraOverlay overlay = new LoraOverlay(index.base(), backend, active);
         warnings.addAll(overlay.warnings());
-        return new Result(overlay, List.copyOf(active), hashes, warnings);
+        return new Result(overlay, List.copyOf(active), hashes, warnings, bundled);
     }
 
     private LoraNetwork load(String name, Path file) {

@@ -36,6 +36,7 @@ class LoraActivatorTest {
                      new CpuBackend())) {
             LoraActivator.Result r = act.activate(acts);
             assertEquals(List.of("Lora not found: missing"), r.warnings());
+            assertEquals(Map.of(), r.bundledEmbeddings());
             assertEquals(Map.of("tiny-lora", "0b6107782408"), r.loraHashes(), "addnet hash: SHA-256 after the header");
             String key = "model.diffusion_model.input_blocks.4.0.in_layers.2.weight";
             assertArrayEquals(golden.tensor("merged." + key).toFloatArray(), r.overlay().tensor(key).toFloatArray());
@@ -48,7 +49,7 @@ class LoraActivatorTest {
     }
 
     @Test
-    void hashOfAWholeFileAndMetadataPrecedence() throws IOException {
+    void addnetHashAndMetadataPrecedence() throws IOException {
         assertEquals("0b6107782408", LoraHash.shortHash(Fixtures.file("lora/tiny-sd15.lora.safetensors"), Map.of()));
         assertEquals("abcdef012345", LoraHash.shortHash(Fixtures.file("lora/tiny-sd15.lora.safetensors"),
                 Map.of("sshs_model_hash", "abcdef0123456789")));
