@@ -98,8 +98,8 @@ public final class PromptConditioning {
         return new MultiCond(out);
     }
 
-    /** The schedule of each prompt; each distinct prompt's schedule texts are encoded together once. */
-    public List<List<ScheduledCond>> learned(List<String> prompts, ScheduleOptions steps, Conditioner.Request request) {
+    /** The schedule of each prompt; each distinct prompt's schedule texts are encoded together once. Thread-safe. */
+    public synchronized List<List<ScheduledCond>> learned(List<String> prompts, ScheduleOptions steps, Conditioner.Request request) {
         List<List<ScheduledCond>> out = new ArrayList<>(prompts.size());
         for (String prompt : prompts) {
             String key = prompt + "\u0000" + steps + "\u0000" + request + "\u0000" + conditioner.cacheKey();
@@ -122,7 +122,7 @@ public final class PromptConditioning {
     }
 
     /** How many times the conditioner was called (for tests and diagnostics). */
-    public int encodeCalls() {
+    public synchronized int encodeCalls() {
         return encodeCalls;
     }
 }
