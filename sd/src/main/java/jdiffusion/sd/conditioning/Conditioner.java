@@ -20,6 +20,9 @@ public interface Conditioner {
 
     List<Cond> encode(List<String> texts, Request request);
 
+    /** The textual-inversion embeddings these texts use, by name (for the infotext's {@code TI hashes}). */
+    java.util.Map<String, Embedding> usedEmbeddings(List<String> texts);
+
     /** A short description of the options the result depends on, for cache keys. */
     String cacheKey();
 }

@@ -37,6 +37,17 @@ public enum Emphasis {
         throw new IllegalArgumentException("emphasis mode '" + s + "' is not one of Original, No norm, Ignore, None");
     }
 
+    /**
+     * The infotext entry {@code Emphasis: <mode>} the webui adds when a mode other than Original is
+     * used and some encoded text contains '(' or '['; empty otherwise.
+     */
+    public java.util.Optional<String> infotextValue(java.util.Collection<String> texts) {
+        if (this != ORIGINAL && texts.stream().anyMatch(t -> t.indexOf('(') >= 0 || t.indexOf('[') >= 0)) {
+            return java.util.Optional.of(label);
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Whether prompt text is parsed for brackets and BREAK. */
     public boolean parses() {
         return this != NONE;

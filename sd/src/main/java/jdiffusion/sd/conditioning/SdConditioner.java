@@ -41,6 +41,11 @@ public final class SdConditioner implements Conditioner {
     }
 
     @Override
+    public java.util.Map<String, Embedding> usedEmbeddings(List<String> texts) {
+        return EmbeddingUse.of(clip.chunk(texts));
+    }
+
+    @Override
     public String cacheKey() {
         return key;
     }

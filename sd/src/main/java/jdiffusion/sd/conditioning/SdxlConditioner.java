@@ -109,6 +109,16 @@ public final class SdxlConditioner implements Conditioner {
     }
 
     @Override
+    public java.util.Map<String, Embedding> usedEmbeddings(List<String> texts) {
+        java.util.Map<String, Embedding> m = new java.util.LinkedHashMap<>();
+        if (clipL != null) {
+            m.putAll(EmbeddingUse.of(clipL.chunk(texts)));
+        }
+        m.putAll(EmbeddingUse.of(bigG.chunk(texts)));
+        return m;
+    }
+
+    @Override
     public String cacheKey() {
         return (isRefiner() ? "sdxl-refiner:" : "sdxl:") + options;
     }

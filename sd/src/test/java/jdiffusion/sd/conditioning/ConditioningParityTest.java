@@ -192,6 +192,7 @@ class ConditioningParityTest {
             List<Cond> out = c.encode(List.of("a photo of a redcatemb", "a photo of a red cat"), new Conditioner.Request(false, 512, 512));
             assertArrayEquals(out.get(1).crossattn().toFloatArray(), out.get(0).crossattn().toFloatArray(),
                     "same token embeddings → same hidden states");
+            assertEquals(java.util.Set.of("redcatemb"), c.usedEmbeddings(List.of("x, redcatemb", "y")).keySet());
             assertEquals(ClipTokenizer.EOS, 49407);
         }
     }

@@ -87,6 +87,13 @@ class EmphasisTest {
     }
 
     @Test
+    void infotextEntry() {
+        assertEquals(java.util.Optional.empty(), Emphasis.ORIGINAL.infotextValue(java.util.List.of("(a)")));
+        assertEquals(java.util.Optional.of("No norm"), Emphasis.NO_NORM.infotextValue(java.util.List.of("x", "[a]")));
+        assertEquals(java.util.Optional.empty(), Emphasis.IGNORE.infotextValue(java.util.List.of("plain")));
+    }
+
+    @Test
     void labels() {
         assertEquals(Emphasis.NO_NORM, Emphasis.fromLabel("No norm"));
         assertEquals(Emphasis.ORIGINAL, Emphasis.fromLabel("original"));
