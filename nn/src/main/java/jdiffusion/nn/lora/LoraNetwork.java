@@ -98,7 +98,8 @@ public final class LoraNetwork implements AutoCloseable {
 
     /**
      * The family a network says it is for: kohya metadata ({@code ss_base_model_version},
-     * {@code ss_v2}), else key names only SDXL networks use; null when nothing tells.
+     * {@code ss_v2}), else key names only SDXL networks use; null when nothing tells. The
+     * {@code lora_te1_} prefix is no evidence: some SD1 networks use it too (the webui maps it).
      */
     static Architecture declaredFamily(Map<String, String> metadata, Iterable<String> keys) {
         String v = metadata.getOrDefault("ss_base_model_version", "");
@@ -112,7 +113,11 @@ public final class LoraNetwork implements AutoCloseable {
             return Architecture.SD1;
         }
         for (String k : keys) {
-            if (k.startsWith("lora_te1_") || k.startsWith("lora_te2_") || k.startsWith("text_encoder_2.")) {
+            // Only SDXL networks have a second text encoder; kohya writes SDXL UNet names as LDM
+            // paths (input_blocks/middle_block/output_blocks), SD1/SD2 ones as diffusers paths.
+            if (k.startsWith("lora_te2_") || k.startsWith("text_encoder_2.")
+                    || k.startsWith("lora_unet_input_blocks_") || k.startsWith("lora_unet_middle_block_")
+                    || k.startsWith("lora_unet_output_blocks_")) {
                 return Architecture.SDXL;
             }
         }

@@ -100,6 +100,17 @@ class LoraMergeFixtureTest {
     }
 
     @Test
+    void familyEvidenceFromKeysWithoutMetadata() {
+        assertEquals(Architecture.SDXL, LoraNetwork.declaredFamily(java.util.Map.of(),
+                List.of("lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q.lora_up.weight")));
+        assertEquals(Architecture.SDXL, LoraNetwork.declaredFamily(java.util.Map.of(),
+                List.of("lora_te2_text_model_encoder_layers_0_mlp_fc1.alpha")));
+        assertEquals(null, LoraNetwork.declaredFamily(java.util.Map.of(),
+                List.of("lora_te1_text_model_encoder_layers_0_mlp_fc1.alpha", "lora_unet_down_blocks_0_resnets_0_conv1.alpha")));
+        assertEquals(Architecture.SD2, LoraNetwork.declaredFamily(java.util.Map.of("ss_v2", "True"), List.of()));
+    }
+
+    @Test
     void anSdxlLoraOnSd15IsAClearError() throws IOException {
         try (SafetensorsFile base = SafetensorsFile.open(Fixtures.file("models/tiny-sd15.safetensors"))) {
             ModuleIndex index = ModuleIndex.of(base);
