@@ -2,6 +2,7 @@ package jdiffusion.nn.clip;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import jdiffusion.loaders.TensorSource;
 import jdiffusion.loaders.config.TextEncoderConfig;
 import jdiffusion.nn.Weights;
@@ -63,12 +64,26 @@ public final class ClipTextModel {
         return new ClipTextModel(backend, checkpoint.scoped(config.prefix()), config);
     }
 
+    /** The final layer norm ({@code final_layer_norm} / {@code ln_final}) on x: [B, T, W]; SD1 applies it to an earlier layer's output for "Clip skip" ≥ 2. */
+    public Tensor finalLayerNorm(Tensor x) {
+        return finalNorm.forward(x);
+    }
+
     public TextEncoderConfig config() {
         return config;
     }
 
     /** ids: [B, T] token ids (T ≤ maxPositions; any integer dtype) -> every hidden state and the pooled vectors. */
     public ClipTextOutput forward(Tensor ids) {
+        return forward(ids, null);
+    }
+
+    /**
+     * As {@link #forward(Tensor)}, but {@code editTokenEmbeddings} (when not null) may change the
+     * token embeddings [B, T, W] before the position embeddings are added — how textual-inversion
+     * vectors replace the placeholder tokens of a prompt. The pooled position still comes from the ids.
+     */
+    public ClipTextOutput forward(Tensor ids, UnaryOperator<Tensor> editTokenEmbeddings) {
         if (ids.rank() != 2 || ids.dim(1) < 1 || ids.dim(1) > config.maxPositions()) {
             throw new IllegalArgumentException("input_ids: expected [batch, tokens] with 1.." + config.maxPositions()
                     + " tokens, got " + ids);
@@ -78,6 +93,9 @@ public final class ClipTextModel {
         int d = config.width();
         long[] idv = TokenIds.read(ids, config.vocabSize());
         Tensor x = backend.embedding(tokenEmbedding, ids);                  // [B, T, W]
+        if (editTokenEmbeddings != null) {
+            x = editTokenEmbeddings.apply(x).requireShape("edited token embeddings", b, t, d);
+        }
         x = backend.addInPlace(x, positionEmbedding.slice(0, t));           // + positions 0..T-1
         List<Tensor> hidden = new ArrayList<>(layers.size() + 1);
         hidden.add(x);
