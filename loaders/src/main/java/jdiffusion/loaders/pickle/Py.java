@@ -66,7 +66,7 @@ public final class Py {
     }
 
     /** Most nodes a dict key (nested tuples) may have; bounds hashing. */
-    static final int MAX_KEY_NODES = 4096;
+    static final int MAX_KEY_NODES = 256;
 
     /**
      * Checks that {@code key} can be a dict key the way Python would allow (immutable atoms and

@@ -98,8 +98,18 @@ final class TorchGlobals {
         return null;
     }
 
+    /** Deepest chain of {@code _rebuild_from_type_v2} calls wrapping one another (torch writes one). */
+    static final int MAX_CALL_NESTING = 8;
+
     /** Applies an allowed global to its arguments. {@code where} prefixes error messages. */
     static Object call(Py.Global g, Py.Tuple args, String where) {
+        return call(g, args, where, 0);
+    }
+
+    private static Object call(Py.Global g, Py.Tuple args, String where, int nesting) {
+        if (nesting > MAX_CALL_NESTING) {
+            throw new ModelFormatException(where + "calls nested deeper than " + MAX_CALL_NESTING);
+        }
         Kind kind = kindOf(g);
         if (kind == null) {
             throw new ModelFormatException(where + "refuses to call global '" + g + "'");
@@ -129,7 +139,7 @@ final class TorchGlobals {
                         && (t.name().equals("Tensor") || t.name().equals("Parameter")))) {
                     throw new ModelFormatException(where + g + " expects (function, torch.Tensor or Parameter, args, state)");
                 }
-                yield call(f, inner, where);
+                yield call(f, inner, where, nesting + 1);
             }
             case SIZE -> {
                 arity(g, args, 1, 1, where);

@@ -180,6 +180,28 @@ class TorchCheckpointTest {
         assertTrue(e.getMessage().startsWith("t.ckpt"), e.getMessage());
     }
 
+    /** Structures nested by the file cannot drive unbounded recursion (a StackOverflowError). */
+    @Test
+    void deepNestingIsRefused() {
+        // _rebuild_from_type_v2(f, Tensor, (f, Tensor, (... 100000 levels ...), None), None): 12 bytes a level
+        byte[] nested = new PickleBytes().proto(2).global("torch._tensor", "_rebuild_from_type_v2").op('q', 0)
+                .global("torch", "Tensor").op('q', 1).op(')', 'q', 2).bytes();
+        PickleBytes deep = new PickleBytes().raw(nested);
+        for (int i = 0; i < 100_000; i++) {
+            deep.op('(', 'h', 0, 'h', 1, 'h', 2, 'N', 't', 'q', 2, '0');
+        }
+        deep.op('h', 0, 'h', 2, 'R', '.');
+        var e = assertThrows(ModelFormatException.class, () -> readBare(deep.bytes()));
+        assertTrue(e.getMessage().contains("nested deeper than"), e.getMessage());
+        // a dict key of tuples nested 100000 deep
+        PickleBytes key = new PickleBytes().proto(2).op('}', ')');
+        for (int i = 0; i < 100_000; i++) {
+            key.op(0x85);
+        }
+        var k = assertThrows(ModelFormatException.class, () -> readBare(key.op('N', 's', '.').bytes()));
+        assertTrue(k.getMessage().contains("unhashable dict key"), k.getMessage());
+    }
+
     @Test
     void javaBuiltZipRoundTrip() {
         byte[] pkl = new PickleBytes().proto(2).op('}').str("w")
