@@ -64,6 +64,30 @@ class Zip64Test {
         return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** Archives repacked by other tools may deflate their members: inflated, with sizes checked. */
+    @Test
+    void readsDeflatedMembers() throws Exception {
+        byte[] pkl = new PickleBytes().proto(2).op('}').str("w")
+                .tensor("FloatStorage", "0", 4, 0, new int[] {4}, new int[] {1}).op('s', '.').bytes();
+        java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(bos)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("a/data.pkl"));
+            z.write(pkl);
+            z.putNextEntry(new java.util.zip.ZipEntry("a/data/0"));
+            z.write(PickleBytes.f32(1, 2, 3, 4));
+        }
+        byte[] zip = bos.toByteArray();
+        try (TorchCheckpoint c = TorchCheckpoint.read(MemorySegment.ofArray(zip), "deflated", null)) {
+            assertArrayEquals(new float[] {1, 2, 3, 4}, c.tensor("w").toFloatArray());
+        }
+        // a member whose declared size is larger than deflate can produce from its bytes is refused
+        ZipIndex index = ZipIndex.read(MemorySegment.ofArray(zip), "deflated");
+        ZipIndex.Entry e = index.entries().get("a/data/0");
+        ZipIndex.Entry lying = new ZipIndex.Entry(e.name(), e.method(), e.compressedSize(), e.compressedSize() * 2000, e.dataOffset());
+        var err = org.junit.jupiter.api.Assertions.assertThrows(jdiffusion.loaders.ModelFormatException.class, () -> index.data(lying));
+        org.junit.jupiter.api.Assertions.assertTrue(err.getMessage().contains("claims"), err.getMessage());
+    }
+
     @Test
     void readsZip64CentralDirectories(@TempDir Path dir) throws Exception {
         byte[] pkl = new PickleBytes().proto(2).op('}').str("w")
