@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Regenerates the PTX the CUDA backend ships in its jar from the CUDA C++ sources.
+# Needs nvcc (CUDA 12.x/13.x); the Maven build does not: the .ptx files are committed.
+#   cuda/build-ptx.sh            # writes src/main/resources/jdiffusion/cuda/*.ptx
+#   cuda/build-ptx.sh --check    # also assembles each for sm_90 with ptxas and prints register/spill use
+# compute_80 PTX runs on every GPU with mma.sync m16n8k16 and cp.async (Ampere, Ada, Hopper);
+# the driver JIT-compiles it for the card at module load.
+set -euo pipefail
+cd "$(dirname "$0")"
+NVCC=${NVCC:-nvcc}
+OUT=src/main/resources/jdiffusion/cuda
+mkdir -p "$OUT"
+for src in src/main/cuda/*.cu; do
+  name=$(basename "$src" .cu)
+  "$NVCC" -ptx -arch=compute_80 -O3 -std=c++17 "$src" -o "$OUT/$name.ptx"
+  # Drop the compiler's build-stamp comment lines so regenerating is reproducible across machines.
+  sed -i '/^\/\/ Compiler Build ID/d; /^\/\/ Cuda compilation tools/d; /^\/\/ Based on NVVM/d' "$OUT/$name.ptx"
+  echo "wrote $OUT/$name.ptx"
+  if [ "${1:-}" = "--check" ]; then
+    ptxas -arch=sm_90 -v "$OUT/$name.ptx" -o /dev/null 2>&1 | grep -E "Compiling entry|registers|spill" | paste - - - \
+      | sed -E "s/.*entry function '([^']*)'.* ([0-9]+) bytes spill stores.*Used ([0-9]+) registers.*/  \\1: \\3 regs, \\2 bytes spilled/"
+  fi
+done

@@ -1,0 +1,137 @@
+package jdiffusion.cuda;
+
+import java.lang.ref.Cleaner;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A caching pool of device memory. Blocks are rounded to 512 bytes and reused by exact size (the
+ * UNet asks for the same shapes every step). A block is tied to an owner object (a tensor's
+ * storage); when the owner becomes unreachable a {@link Cleaner} queues the block for reuse. The
+ * cleaner thread makes no CUDA calls: blocks are recycled on the next allocation. Reuse is safe
+ * without synchronisation because every kernel and copy runs on the context's single stream.
+ *
+ * <p>The JVM does not see device memory, so an allocation that fails first recycles and frees the
+ * cached blocks, then asks for a garbage collection and retries before reporting out-of-memory.
+ */
+final class DeviceAllocator {
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final long ALIGN = 512;
+
+    private final CudaContext ctx;
+    private final Map<Long, ArrayDeque<Long>> free = new HashMap<>();
+    private final ConcurrentLinkedQueue<long[]> returned = new ConcurrentLinkedQueue<>();
+    private long cachedBytes;
+    private long liveBytes;
+
+    DeviceAllocator(CudaContext ctx) {
+        this.ctx = ctx;
+    }
+
+    static long rounded(long bytes) {
+        return Math.max(ALIGN, (bytes + ALIGN - 1) / ALIGN * ALIGN);
+    }
+
+    /** A block of at least {@code bytes}, recycled when {@code owner} is collected. */
+    long allocate(long bytes, Object owner) {
+        long size = rounded(bytes);
+        long ptr = take(size);
+        CLEANER.register(owner, new Return(returned, ptr, size));
+        return ptr;
+    }
+
+    /** A block the caller gives back with {@link #release} (scratch space of one operation). */
+    long allocateScratch(long bytes) {
+        return take(rounded(bytes));
+    }
+
+    /** Returns a scratch block; queued kernels that still use it run before any reuse (stream order). */
+    void release(long ptr, long bytes) {
+        returned.add(new long[] {ptr, rounded(bytes)});
+    }
+
+    private synchronized long take(long size) {
+        recycle();
+        ArrayDeque<Long> q = free.get(size);
+        if (q != null && !q.isEmpty()) {
+            cachedBytes -= size;
+            liveBytes += size;
+            return q.pop();
+        }
+        Driver drv = ctx.driver();
+        for (int attempt = 0; attempt < 4; attempt++) {
+            long p = drv.memAlloc(size);
+            if (p != 0) {
+                liveBytes += size;
+                return p;
+            }
+            if (attempt > 0) {
+                System.gc();
+                try {
+                    Thread.sleep(20L * attempt);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            recycle();
+            q = free.get(size);
+            if (q != null && !q.isEmpty()) {
+                cachedBytes -= size;
+                liveBytes += size;
+                return q.pop();
+            }
+            trim();
+        }
+        long[] info = drv.memInfo();
+        throw new CudaException("out of device memory on " + ctx.deviceName() + ": requested " + size
+                + " bytes with " + liveBytes + " bytes in live tensors; the device reports " + info[0]
+                + " bytes free of " + info[1]);
+    }
+
+    /** Moves blocks returned by cleaners or scratch releases into the free lists. */
+    private void recycle() {
+        long[] r;
+        while ((r = returned.poll()) != null) {
+            free.computeIfAbsent(r[1], k -> new ArrayDeque<>()).push(r[0]);
+            cachedBytes += r[1];
+            liveBytes -= r[1];
+        }
+    }
+
+    /** Frees every cached block back to the driver (after the stream has drained). */
+    synchronized void trim() {
+        recycle();
+        if (cachedBytes == 0) {
+            return;
+        }
+        ctx.driver().streamSynchronize(ctx.stream());
+        for (Map.Entry<Long, ArrayDeque<Long>> e : free.entrySet()) {
+            for (long p : e.getValue()) {
+                ctx.driver().memFree(p);
+            }
+        }
+        free.clear();
+        cachedBytes = 0;
+    }
+
+    synchronized long liveBytes() {
+        recycle();
+        return liveBytes;
+    }
+
+    synchronized long cachedBytes() {
+        recycle();
+        return cachedBytes;
+    }
+
+    /** The cleaner action: must not reference the owner. */
+    private record Return(ConcurrentLinkedQueue<long[]> queue, long ptr, long size) implements Runnable {
+        @Override
+        public void run() {
+            queue.add(new long[] {ptr, size});
+        }
+    }
+}
