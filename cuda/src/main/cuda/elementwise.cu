@@ -31,13 +31,12 @@ extern "C" __global__ void clamp_f32(const float* __restrict__ x, float* y, long
     }
 }
 
-// x: [rows, 2n] -> y: [rows, n] = x[:, :n] * gelu(x[:, n:]).
+// x: [rows, 2n] -> y: [rows, n] = x[:, :n] * gelu(x[:, n:]); blocks walk rows, threads columns.
 extern "C" __global__ void geglu_f32(const float* __restrict__ x, float* __restrict__ y, long long rows, int n) {
-    GRID_STRIDE(i, rows * n) {
-        long long r = i / n;
-        int c = (int)(i - r * n);
+    for (long long r = blockIdx.x; r < rows; r += gridDim.x) {
         const float* xr = x + r * 2 * n;
-        y[i] = xr[c] * activate(xr[n + c], 1);
+        float* yr = y + r * n;
+        for (int c = threadIdx.x; c < n; c += blockDim.x) yr[c] = xr[c] * activate(xr[n + c], 1);
     }
 }
 

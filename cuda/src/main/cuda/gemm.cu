@@ -23,6 +23,7 @@ struct Cfg {
     static_assert(NT % 2 == 0, "B fragments are loaded two n8 tiles at a time");
     static_assert(A_CHUNKS * THREADS == BM * 4 && B_CHUNKS * THREADS == BN * 4, "tile not divisible");
 };
+using CfgX = Cfg<128, 256, 2, 4, 4>;  // 256 threads, warp tile 64x64: 8 ldmatrix per 32 mma (large problems)
 using CfgL = Cfg<128, 128, 2, 4, 4>;  // 256 threads, warp tile 64x32
 using CfgM = Cfg<128, 64, 2, 2, 4>;   // 128 threads, warp tile 64x32
 using CfgS = Cfg<64, 64, 2, 2, 4>;    // 128 threads, warp tile 32x32
@@ -290,15 +291,19 @@ __device__ __forceinline__ void conv_body(const T* __restrict__ X, const T* __re
         conv_body<CFG, T>(X, Wt, Y, bias, Bn, H, W, Cp, O, Ho, Wo, kh, kw, stride, pad);                  \
     }
 
+GEMM_ENTRY(gemm_f16_x, CfgX, __half)
 GEMM_ENTRY(gemm_f16_l, CfgL, __half)
 GEMM_ENTRY(gemm_f16_m, CfgM, __half)
 GEMM_ENTRY(gemm_f16_s, CfgS, __half)
+GEMM_ENTRY(gemm_bf16_x, CfgX, __nv_bfloat16)
 GEMM_ENTRY(gemm_bf16_l, CfgL, __nv_bfloat16)
 GEMM_ENTRY(gemm_bf16_m, CfgM, __nv_bfloat16)
 GEMM_ENTRY(gemm_bf16_s, CfgS, __nv_bfloat16)
+CONV_ENTRY(conv_f16_x, CfgX, __half)
 CONV_ENTRY(conv_f16_l, CfgL, __half)
 CONV_ENTRY(conv_f16_m, CfgM, __half)
 CONV_ENTRY(conv_f16_s, CfgS, __half)
+CONV_ENTRY(conv_bf16_x, CfgX, __nv_bfloat16)
 CONV_ENTRY(conv_bf16_l, CfgL, __nv_bfloat16)
 CONV_ENTRY(conv_bf16_m, CfgM, __nv_bfloat16)
 CONV_ENTRY(conv_bf16_s, CfgS, __nv_bfloat16)

@@ -55,6 +55,11 @@ public final class CudaBackend implements Backend {
         gpu.weights.clear();
     }
 
+    /** Forces the attention kernel variant with {@code rows} query rows per block (0: default). */
+    void flashRows(int rows) {
+        gemm.flashRows = rows;
+    }
+
     /** Waits for all queued device work. */
     public void synchronize() {
         gpu.ctx.synchronize();

@@ -13,8 +13,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * cleaner thread makes no CUDA calls: blocks are recycled on the next allocation. Reuse is safe
  * without synchronisation because every kernel and copy runs on the context's single stream.
  *
- * <p>The JVM does not see device memory, so an allocation that fails first recycles and frees the
- * cached blocks, then asks for a garbage collection and retries before reporting out-of-memory.
+ * <p>The JVM does not see device memory: a tensor's Java objects are tiny, so the garbage
+ * collector would rarely run on its own while the device fills up. When the bytes held by live
+ * tensors pass a soft limit (40% of the device, or {@code -Djdiffusion.cuda.softLimitMiB}), the
+ * pool asks for a collection and recycles what it freed before growing; the limit then rises to
+ * 1.5x what stayed alive, so a large working set does not collect on every allocation. An
+ * allocation that fails frees the cached blocks, collects and retries before reporting
+ * out-of-memory.
  */
 final class DeviceAllocator {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -25,9 +30,15 @@ final class DeviceAllocator {
     private final ConcurrentLinkedQueue<long[]> returned = new ConcurrentLinkedQueue<>();
     private long cachedBytes;
     private long liveBytes;
+    private final long softLimit;
+    private long gcThreshold;
+    private long collections;
 
     DeviceAllocator(CudaContext ctx) {
         this.ctx = ctx;
+        long mib = Long.getLong("jdiffusion.cuda.softLimitMiB", -1);
+        this.softLimit = mib > 0 ? mib << 20 : (long) (ctx.totalMemory() * 0.4);
+        this.gcThreshold = softLimit;
     }
 
     static long rounded(long bytes) {
@@ -60,6 +71,15 @@ final class DeviceAllocator {
             liveBytes += size;
             return q.pop();
         }
+        if (liveBytes + size > gcThreshold) {
+            collect(size);
+            q = free.get(size);
+            if (q != null && !q.isEmpty()) {
+                cachedBytes -= size;
+                liveBytes += size;
+                return q.pop();
+            }
+        }
         Driver drv = ctx.driver();
         for (int attempt = 0; attempt < 4; attempt++) {
             long p = drv.memAlloc(size);
@@ -89,6 +109,31 @@ final class DeviceAllocator {
         throw new CudaException("out of device memory on " + ctx.deviceName() + ": requested " + size
                 + " bytes with " + liveBytes + " bytes in live tensors; the device reports " + info[0]
                 + " bytes free of " + info[1]);
+    }
+
+    /** Asks for a collection and recycles the blocks of the tensors it found unreachable. */
+    private void collect(long size) {
+        collections++;
+        System.gc();
+        // Cleaners run on their own thread after the collection: give them a moment.
+        for (int i = 0; i < 10; i++) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            recycle();
+            ArrayDeque<Long> q = free.get(size);
+            if (q != null && !q.isEmpty() && returned.isEmpty()) {
+                break;
+            }
+        }
+        gcThreshold = Math.max(softLimit, liveBytes + liveBytes / 2);
+    }
+
+    synchronized long collections() {
+        return collections;
     }
 
     /** Moves blocks returned by cleaners or scratch releases into the free lists. */

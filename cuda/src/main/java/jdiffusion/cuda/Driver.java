@@ -81,13 +81,26 @@ final class Driver {
      * CudaUnavailableException} that says what is missing when the library cannot be loaded.
      */
     static Driver load() {
-        String name = System.getProperty(LIBRARY_PROPERTY, "libcuda.so.1");
-        SymbolLookup lib;
-        try {
-            lib = SymbolLookup.libraryLookup(name, Arena.global());
-        } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
+        String configured = System.getProperty(LIBRARY_PROPERTY);
+        String name = configured != null ? configured : "libcuda.so.1";
+        SymbolLookup lib = null;
+        RuntimeException first = null;
+        // The loader's search path first; then where container images and distributions put the
+        // driver when it is not registered with ldconfig.
+        String[] candidates = configured != null ? new String[] {configured}
+                : new String[] {name, "/usr/local/nvidia/lib64/libcuda.so.1", "/usr/lib/x86_64-linux-gnu/libcuda.so.1",
+                        "/usr/lib64/libcuda.so.1", "/usr/lib/wsl/lib/libcuda.so.1"};
+        for (String c : candidates) {
+            try {
+                lib = SymbolLookup.libraryLookup(c, Arena.global());
+                break;
+            } catch (IllegalArgumentException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (lib == null) {
             throw new CudaUnavailableException("the CUDA driver library " + name + " could not be loaded ("
-                    + e.getMessage() + "): no NVIDIA driver is installed or it is not on the library path", e);
+                    + first.getMessage() + "): no NVIDIA driver is installed or it is not on the library path", first);
         }
         try {
             return new Driver(lib);

@@ -11,7 +11,8 @@ public final class Gemm {
 
     /** Block tiles of gemm.cu: rows × columns of C per block, threads, dynamic shared memory. */
     public enum Tile {
-        L(128, 128, 256, 4 * 256 * 64), M(128, 64, 128, 4 * 192 * 64), S(64, 64, 128, 4 * 128 * 64);
+        X(128, 256, 256, 4 * 384 * 64), L(128, 128, 256, 4 * 256 * 64), M(128, 64, 128, 4 * 192 * 64),
+        S(64, 64, 128, 4 * 128 * 64);
 
         final int bm;
         final int bn;
@@ -36,6 +37,9 @@ public final class Gemm {
      * most of the chip idle on the UNet's small matrices.
      */
     public static Tile pick(long m, long n, long batch, int sms) {
+        if (Tile.X.tiles(m, n) * batch >= 4L * sms) {
+            return Tile.X;
+        }
         if (Tile.L.tiles(m, n) * batch >= 4L * sms) {
             return Tile.L;
         }
@@ -104,6 +108,14 @@ public final class Gemm {
         }
         ctx.launch(convKernel(t, tile), (int) tile.tiles(m, o), 1, 1, tile.threads, 1, 1, tile.smem,
                 x, w, y, bias, b, h, wd, cp, o, ho, wo, kh, kw, stride, pad);
+    }
+
+    /** Converts {@code n} float32 values at {@code src} to type t at {@code dst} (operand preparation). */
+    public static void convert(CudaContext ctx, long src, long dst, ElemType t, int n) {
+        if (n > 0) {
+            ctx.launch(Kernel.CVT_ROWS, ctx.blocksFor(n, 256), 1, 1, 256, 1, 1, 0, src, ElemType.F32.code, (long) n, dst,
+                    t.code, (long) n, 1L, n, n);
+        }
     }
 
     /** Multiply-adds ×2 of an M×N×K product (for TFLOP/s). */

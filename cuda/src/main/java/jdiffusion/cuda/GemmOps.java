@@ -1,5 +1,6 @@
 package jdiffusion.cuda;
 
+import java.lang.ref.Reference;
 import jdiffusion.tensor.Tensor;
 
 /**
@@ -9,6 +10,8 @@ import jdiffusion.tensor.Tensor;
  */
 final class GemmOps {
     private final Gpu gpu;
+    /** Query rows per attention block, 0 for the default variant (the self-test forces 64 too). */
+    int flashRows;
 
     GemmOps(Gpu gpu) {
         this.gpu = gpu;
@@ -41,6 +44,10 @@ final class GemmOps {
             if (keep[0] != null) {
                 keep[0].close();
             }
+            // Device pointers were taken from these; keep their blocks out of the pool until queued.
+            Reference.reachabilityFence(x);
+            Reference.reachabilityFence(weight);
+            Reference.reachabilityFence(bias);
         }
         return y;
     }
@@ -95,6 +102,8 @@ final class GemmOps {
             if (keep[0] != null) {
                 keep[0].close();
             }
+            Reference.reachabilityFence(a);
+            Reference.reachabilityFence(b);
         }
         return c;
     }
@@ -126,6 +135,9 @@ final class GemmOps {
             if (keep[0] != null) {
                 keep[0].close();
             }
+            Reference.reachabilityFence(x);
+            Reference.reachabilityFence(weight);
+            Reference.reachabilityFence(bias);
         }
         return y;
     }
@@ -150,8 +162,13 @@ final class GemmOps {
             try (Scratch qs = pack(q, b, lq, heads, d, dp, t);
                  Scratch ks = pack(k, b, lk, heads, d, dp, t);
                  Scratch vs = pack(v, b, lk, heads, d, dp, t)) {
-                Flash.attention(gpu.ctx, t, dp, qs.pointer, ks.pointer, vs.pointer, gpu.ptr(out), b, heads, lq, lk, d, causal);
+                int rows = flashRows > 0 ? flashRows : Flash.defaultRows(dp);
+                Flash.attention(gpu.ctx, t, dp, rows, qs.pointer, ks.pointer, vs.pointer, gpu.ptr(out), b, heads, lq, lk,
+                        d, causal);
             }
+            Reference.reachabilityFence(q);
+            Reference.reachabilityFence(k);
+            Reference.reachabilityFence(v);
             return out;
         }
         if (d > 256 || dv > 256) {

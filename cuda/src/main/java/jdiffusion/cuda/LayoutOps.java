@@ -1,5 +1,6 @@
 package jdiffusion.cuda;
 
+import java.lang.ref.Reference;
 import java.util.Arrays;
 import jdiffusion.tensor.SegmentStorage;
 import jdiffusion.tensor.Tensor;
@@ -172,6 +173,7 @@ final class LayoutOps {
         try (Scratch is = gpu.uploadInts(idx)) {
             gpu.launch1d(Kernel.EMBEDDING_F32, (long) n * d, tab[0], (int) tab[1], is.pointer, gpu.ptr(y), (long) n, d);
         }
+        Reference.reachabilityFence(table);
         return y;
     }
 

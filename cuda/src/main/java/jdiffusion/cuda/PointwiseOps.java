@@ -1,5 +1,6 @@
 package jdiffusion.cuda;
 
+import java.lang.ref.Reference;
 import jdiffusion.tensor.Activation;
 import jdiffusion.tensor.Tensor;
 import jdiffusion.tensor.cpu.CpuBackend;
@@ -14,12 +15,8 @@ final class PointwiseOps {
         this.cpu = cpu;
     }
 
-    private static int threadsFor(long n) {
-        // A multiple of 32 (the block reductions assume whole warps), at most 512.
-        return (int) Math.max(32, Math.min(512, (n + 31) / 32 * 32));
-    }
-
-    // x: [B, C, *spatial] -> same shape
+    // x: [B, C, *spatial] -> same shape. Chunk statistics (many blocks), a per-group merge in chunk
+    // order, then an element-wise apply: every step fills the GPU even at 32 groups.
     Tensor groupNorm(Tensor x, int groups, Tensor gamma, Tensor beta, float eps, boolean silu) {
         x = gpu.device(x);
         Tensor y = gpu.alloc(x.shape());
@@ -30,12 +27,27 @@ final class PointwiseOps {
         }
         long spatial = x.size() / ((long) b * c);
         long perGroup = (long) (c / groups) * spatial;
-        gpu.ctx.launch(Kernel.GROUP_NORM_F32, b * groups, 1, 1, threadsFor(perGroup), 1, 1, 0, gpu.ptr(x), gpu.ptr(y),
-                gpu.vectorF32(gamma), gpu.vectorF32(beta), c, groups, spatial, eps, silu ? 1 : 0);
+        int bg = b * groups;
+        int chunks = (int) Math.max(1, Math.min(Math.min(64, perGroup / 2048 + 1),
+                (4L * gpu.ctx.multiprocessors() + bg - 1) / bg));
+        long g = gpu.vectorF32(gamma);
+        long bt = gpu.vectorF32(beta);
+        try (Scratch part = gpu.scratch(24L * bg * chunks); Scratch stats = gpu.scratch(12L * bg)) {
+            gpu.ctx.launch(Kernel.GN_PARTIAL_F32, bg, chunks, 1, 256, 1, 1, 0, gpu.ptr(x), part.pointer, perGroup, chunks);
+            gpu.ctx.launch(Kernel.GN_FINALIZE, (bg + 127) / 128, 1, 1, 128, 1, 1, 0, part.pointer, stats.pointer, bg,
+                    chunks, eps);
+            int planes = b * c;
+            int perPlane = (int) Math.max(1, Math.min(64, (spatial + 1023) / 1024));
+            for (int p0 = 0; p0 < planes; p0 += 65535) {
+                gpu.ctx.launch(Kernel.GN_APPLY_F32, perPlane, Math.min(65535, planes - p0), 1, 256, 1, 1, 0, gpu.ptr(x),
+                        gpu.ptr(y), stats.pointer, g, bt, c, groups, spatial, p0, silu ? 1 : 0);
+            }
+        }
+        Reference.reachabilityFence(x);
         return y;
     }
 
-    // x: [..., n] -> same shape, normalised over the last dimension
+    // x: [..., n] -> same shape, normalised over the last dimension (one warp per row)
     Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
         x = gpu.device(x);
         Tensor y = gpu.alloc(x.shape());
@@ -43,8 +55,12 @@ final class PointwiseOps {
         if (y.size() == 0) {
             return y;
         }
-        gpu.ctx.launch(Kernel.LAYER_NORM_F32, y.size() / n, 1, 1, Math.min(256, threadsFor(n)), 1, 1, 0, gpu.ptr(x),
-                gpu.ptr(y), gpu.vectorF32(gamma), gpu.vectorF32(beta), n, eps);
+        long rows = y.size() / n;
+        long g = gpu.vectorF32(gamma);
+        long bt = gpu.vectorF32(beta);
+        gpu.ctx.launch(Kernel.LAYER_NORM_F32, (int) ((rows + 7) / 8), 1, 1, 256, 1, 1, 0, gpu.ptr(x), gpu.ptr(y), g, bt,
+                rows, n, eps);
+        Reference.reachabilityFence(x);
         return y;
     }
 
@@ -55,7 +71,8 @@ final class PointwiseOps {
         if (y.size() == 0) {
             return y;
         }
-        gpu.ctx.launch(Kernel.SOFTMAX_F32, y.size() / n, 1, 1, Math.min(256, threadsFor(n)), 1, 1, 0, gpu.ptr(x), gpu.ptr(y), n);
+        long rows = y.size() / n;
+        gpu.ctx.launch(Kernel.SOFTMAX_F32, (int) ((rows + 7) / 8), 1, 1, 256, 1, 1, 0, gpu.ptr(x), gpu.ptr(y), rows, n);
         return y;
     }
 
@@ -83,7 +100,9 @@ final class PointwiseOps {
         shape[shape.length - 1] = n;
         Tensor y = gpu.alloc(shape);
         long rows = n == 0 ? 0 : y.size() / n;
-        gpu.launch1d(Kernel.GEGLU_F32, y.size(), gpu.ptr(x), gpu.ptr(y), rows, n);
+        if (rows > 0) {
+            gpu.ctx.launch(Kernel.GEGLU_F32, (int) Math.min(rows, 65535L * 16), 1, 1, 256, 1, 1, 0, gpu.ptr(x), gpu.ptr(y), rows, n);
+        }
         return y;
     }
 
