@@ -9,28 +9,37 @@
 //          pixel, column k = tap * Cp + c is channel c of the input pixel under kernel tap `tap`.
 #include "common.cuh"
 
-template <int BM_, int BN_, int WARPS_M_, int WARPS_N_, int STAGES_>
+template <int BM_, int BN_, int WARPS_M_, int WARPS_N_, int STAGES_, int BK_>
 struct Cfg {
     static constexpr int BM = BM_, BN = BN_, WARPS_M = WARPS_M_, WARPS_N = WARPS_N_, STAGES = STAGES_;
-    static constexpr int BK = 32;                      // halfs per tile row: 64 bytes = 4 chunks of 16
+    static constexpr int BK = BK_;                     // halfs per tile row (32 or 64)
+    static constexpr int CPR = BK / 8;                 // 16-byte chunks per tile row
+    static constexpr int ROWB = BK * 2;                // bytes per tile row
     static constexpr int THREADS = WARPS_M * WARPS_N * 32;
     static constexpr int WTM = BM / WARPS_M, WTN = BN / WARPS_N;
     static constexpr int MT = WTM / 16, NT = WTN / 8;  // mma tiles per warp
-    static constexpr int A_CHUNKS = BM * 4 / THREADS;  // 16-byte copies per thread per tile
-    static constexpr int B_CHUNKS = BN * 4 / THREADS;
-    static constexpr int STAGE_BYTES = (BM + BN) * 64;
+    static constexpr int A_CHUNKS = BM * CPR / THREADS;  // 16-byte copies per thread per tile
+    static constexpr int B_CHUNKS = BN * CPR / THREADS;
+    static constexpr int STAGE_BYTES = (BM + BN) * ROWB;
     static constexpr int SMEM = STAGES * STAGE_BYTES;
     static_assert(NT % 2 == 0, "B fragments are loaded two n8 tiles at a time");
-    static_assert(A_CHUNKS * THREADS == BM * 4 && B_CHUNKS * THREADS == BN * 4, "tile not divisible");
+    static_assert(A_CHUNKS * THREADS == BM * CPR && B_CHUNKS * THREADS == BN * CPR, "tile not divisible");
+    static_assert(CPR == 4 || CPR == 8, "BK must be 32 or 64");
 };
-using CfgX = Cfg<128, 256, 2, 4, 4>;  // 256 threads, warp tile 64x64: 8 ldmatrix per 32 mma (large problems)
-using CfgL = Cfg<128, 128, 2, 4, 4>;  // 256 threads, warp tile 64x32
-using CfgM = Cfg<128, 64, 2, 2, 4>;   // 128 threads, warp tile 64x32
-using CfgS = Cfg<64, 64, 2, 2, 4>;    // 128 threads, warp tile 32x32
+using CfgL = Cfg<128, 128, 2, 4, 4, 32>;    // 256 threads, warp tile 64x32
+using CfgM = Cfg<128, 64, 2, 2, 4, 32>;     // 128 threads, warp tile 64x32
+using CfgS = Cfg<64, 64, 2, 2, 4, 32>;      // 128 threads, warp tile 32x32
+using CfgL64 = Cfg<128, 128, 2, 4, 3, 64>;  // as L with 64-deep k-tiles: half the barriers per FLOP
+using CfgS64 = Cfg<64, 64, 2, 2, 4, 64>;
 
-// Byte offset of 16-byte chunk `chunk` (0..3) of tile row `row`. XOR-swizzling the chunk with bits
-// 1..2 of the row makes the 8 row addresses of one ldmatrix phase hit 8 distinct 4-bank groups.
-__device__ __forceinline__ int swz(int row, int chunk) { return row * 64 + ((chunk ^ ((row >> 1) & 3)) << 4); }
+// Byte offset of 16-byte chunk `chunk` of tile row `row`. XOR-swizzling the chunk with the row
+// makes the 8 row addresses of one ldmatrix phase hit 8 distinct 4-bank groups (64-byte rows:
+// bits 1..2 of the row; 128-byte rows: bits 0..2).
+template <class C>
+__device__ __forceinline__ int swz(int row, int chunk) {
+    if constexpr (C::CPR == 4) return row * 64 + ((chunk ^ ((row >> 1) & 3)) << 4);
+    else return row * 128 + ((chunk ^ (row & 7)) << 4);
+}
 
 // ---- A/B row sources ---------------------------------------------------------------------------
 
@@ -43,8 +52,9 @@ template <typename T> struct PlainRows {
         K = k;
     }
     // Source of the 8 halfs at chunk q of k-tile kt; bytes = 0 asks cp.async for zeros.
+    template <int BK>
     __device__ __forceinline__ const T* src(int kt, int q, int& bytes, const T* fallback) const {
-        int k = kt * 32 + q * 8;
+        int k = kt * BK + q * 8;
         bool ok = ptr != nullptr && k < K;
         bytes = ok ? 16 : 0;
         return ok ? ptr + k : fallback;
@@ -52,7 +62,7 @@ template <typename T> struct PlainRows {
 };
 
 struct ConvGeom {
-    int H, W, Cp, CT, kw, stride, pad, HoWo, Wo;  // CT = ceil(Cp / 32) k-tiles per tap
+    int H, W, Cp, CT, kw, stride, pad, HoWo, Wo;  // CT = ceil(Cp / BK) k-tiles per tap
 };
 
 // An output pixel's receptive field in an NHWC input.
@@ -71,9 +81,10 @@ template <typename T> struct ConvRows {
             iy0 = ix0 = 0;
         }
     }
+    template <int BK>
     __device__ __forceinline__ const T* src(int kt, int q, int& bytes, const T* fallback, const ConvGeom& g) const {
         int tap = kt / g.CT;
-        int c = (kt - tap * g.CT) * 32 + q * 8;
+        int c = (kt - tap * g.CT) * BK + q * 8;
         int ky = tap / g.kw, kx = tap - ky * g.kw;
         int iy = iy0 + ky, ix = ix0 + kx;
         bool ok = img != nullptr && c < g.Cp && iy >= 0 && iy < g.H && ix >= 0 && ix < g.W;
@@ -88,9 +99,10 @@ template <typename T> struct ConvWeightRows {
     __device__ __forceinline__ void init(const T* w, int n, int N, long long rowLen) {
         ptr = n < N ? w + (long long)n * rowLen : nullptr;
     }
+    template <int BK>
     __device__ __forceinline__ const T* src(int kt, int q, int& bytes, const T* fallback, const ConvGeom& g) const {
         int tap = kt / g.CT;
-        int c = (kt - tap * g.CT) * 32 + q * 8;
+        int c = (kt - tap * g.CT) * BK + q * 8;
         bool ok = ptr != nullptr && c < g.Cp;
         bytes = ok ? 16 : 0;
         return ok ? ptr + (long long)tap * g.Cp + c : fallback;
@@ -114,20 +126,20 @@ __device__ __forceinline__ void tile_coords(int tilesM, int tilesN, int& pm, int
 // Fills stage `s` with k-tile kt from the row sources; `getA(i, kt, q, bytes)` gives chunk i's source.
 template <class C, typename T, class GA, class GB>
 __device__ __forceinline__ void load_stage(char* smem, int s, int kt, GA getA, GB getB) {
-    int tid = threadIdx.x, q = tid & 3;
+    int tid = threadIdx.x, q = tid % C::CPR;
     char* As = smem + s * C::STAGE_BYTES;
-    char* Bs = As + C::BM * 64;
+    char* Bs = As + C::BM * C::ROWB;
 #pragma unroll
     for (int i = 0; i < C::A_CHUNKS; i++) {
-        int r = (tid >> 2) + i * (C::THREADS / 4), bytes;
+        int r = tid / C::CPR + i * (C::THREADS / C::CPR), bytes;
         const T* p = getA(i, kt, q, bytes);
-        cp_async16(smem_addr(As + swz(r, q)), p, bytes);
+        cp_async16(smem_addr(As + swz<C>(r, q)), p, bytes);
     }
 #pragma unroll
     for (int i = 0; i < C::B_CHUNKS; i++) {
-        int r = (tid >> 2) + i * (C::THREADS / 4), bytes;
+        int r = tid / C::CPR + i * (C::THREADS / C::CPR), bytes;
         const T* p = getB(i, kt, q, bytes);
-        cp_async16(smem_addr(Bs + swz(r, q)), p, bytes);
+        cp_async16(smem_addr(Bs + swz<C>(r, q)), p, bytes);
     }
 }
 
@@ -148,22 +160,22 @@ __device__ __forceinline__ void mainloop(float (&acc)[C::MT][C::NT][4], char* sm
         if (next < KT) load_stage<C, T>(smem, next % C::STAGES, next, getA, getB);
         cp_async_commit();
         const char* As = smem + (kt % C::STAGES) * C::STAGE_BYTES;
-        const char* Bs = As + C::BM * 64;
+        const char* Bs = As + C::BM * C::ROWB;
 #pragma unroll
-        for (int kk = 0; kk < 2; kk++) {
+        for (int kk = 0; kk < C::BK / 16; kk++) {
             uint32_t a[C::MT][4], b[C::NT][2];
 #pragma unroll
             for (int mt = 0; mt < C::MT; mt++) {
                 int row = wm * C::WTM + mt * 16 + (lane & 7) + ((lane >> 3) & 1) * 8;
                 int chunk = kk * 2 + (lane >> 4);
-                ldmatrix_x4(a[mt][0], a[mt][1], a[mt][2], a[mt][3], smem_addr(As + swz(row, chunk)));
+                ldmatrix_x4(a[mt][0], a[mt][1], a[mt][2], a[mt][3], smem_addr(As + swz<C>(row, chunk)));
             }
 #pragma unroll
             for (int np = 0; np < C::NT / 2; np++) {
                 int j = lane >> 3;
                 int row = wn * C::WTN + np * 16 + (lane & 7) + (j >> 1) * 8;
                 int chunk = kk * 2 + (j & 1);
-                ldmatrix_x4(b[2 * np][0], b[2 * np][1], b[2 * np + 1][0], b[2 * np + 1][1], smem_addr(Bs + swz(row, chunk)));
+                ldmatrix_x4(b[2 * np][0], b[2 * np][1], b[2 * np + 1][0], b[2 * np + 1][1], smem_addr(Bs + swz<C>(row, chunk)));
             }
 #pragma unroll
             for (int mt = 0; mt < C::MT; mt++)
@@ -191,9 +203,9 @@ __device__ __forceinline__ void gemm_body(const T* __restrict__ A, const T* __re
     int tid = threadIdx.x;
     PlainRows<T> ra[C::A_CHUNKS], rb[C::B_CHUNKS];
 #pragma unroll
-    for (int i = 0; i < C::A_CHUNKS; i++) ra[i].init(A, m0 + (tid >> 2) + i * (C::THREADS / 4), M, lda, K);
+    for (int i = 0; i < C::A_CHUNKS; i++) ra[i].init(A, m0 + tid / C::CPR + i * (C::THREADS / C::CPR), M, lda, K);
 #pragma unroll
-    for (int i = 0; i < C::B_CHUNKS; i++) rb[i].init(B, n0 + (tid >> 2) + i * (C::THREADS / 4), N, ldb, K);
+    for (int i = 0; i < C::B_CHUNKS; i++) rb[i].init(B, n0 + tid / C::CPR + i * (C::THREADS / C::CPR), N, ldb, K);
     float acc[C::MT][C::NT][4];
 #pragma unroll
     for (int mt = 0; mt < C::MT; mt++)
@@ -201,10 +213,10 @@ __device__ __forceinline__ void gemm_body(const T* __restrict__ A, const T* __re
         for (int nt = 0; nt < C::NT; nt++)
 #pragma unroll
             for (int e = 0; e < 4; e++) acc[mt][nt][e] = 0.f;
-    int KT = (K + 31) / 32;
+    int KT = (K + C::BK - 1) / C::BK;
     mainloop<C, T>(acc, smem, KT,
-        [&](int i, int kt, int q, int& bytes) { return ra[i].src(kt, q, bytes, A); },
-        [&](int i, int kt, int q, int& bytes) { return rb[i].src(kt, q, bytes, B); });
+        [&](int i, int kt, int q, int& bytes) { return ra[i].template src<C::BK>(kt, q, bytes, A); },
+        [&](int i, int kt, int q, int& bytes) { return rb[i].template src<C::BK>(kt, q, bytes, B); });
     int lane = tid & 31, warp = tid >> 5;
     int wm = warp / C::WARPS_N, wn = warp % C::WARPS_N;
 #pragma unroll
@@ -232,7 +244,7 @@ __device__ __forceinline__ void conv_body(const T* __restrict__ X, const T* __re
                                           int Ho, int Wo, int kh, int kw, int stride, int pad) {
     extern __shared__ __align__(128) char smem[];
     ConvGeom g;
-    g.H = H; g.W = W; g.Cp = Cp; g.CT = (Cp + 31) / 32; g.kw = kw; g.stride = stride; g.pad = pad;
+    g.H = H; g.W = W; g.Cp = Cp; g.CT = (Cp + C::BK - 1) / C::BK; g.kw = kw; g.stride = stride; g.pad = pad;
     g.HoWo = Ho * Wo; g.Wo = Wo;
     int M = Bn * g.HoWo, N = O;
     int tilesM = (M + C::BM - 1) / C::BM, tilesN = (N + C::BN - 1) / C::BN;
@@ -243,9 +255,9 @@ __device__ __forceinline__ void conv_body(const T* __restrict__ X, const T* __re
     ConvRows<T> ra[C::A_CHUNKS];
     ConvWeightRows<T> rb[C::B_CHUNKS];
 #pragma unroll
-    for (int i = 0; i < C::A_CHUNKS; i++) ra[i].init(X, m0 + (tid >> 2) + i * (C::THREADS / 4), M, g);
+    for (int i = 0; i < C::A_CHUNKS; i++) ra[i].init(X, m0 + tid / C::CPR + i * (C::THREADS / C::CPR), M, g);
 #pragma unroll
-    for (int i = 0; i < C::B_CHUNKS; i++) rb[i].init(Wt, n0 + (tid >> 2) + i * (C::THREADS / 4), N, (long long)kh * kw * Cp);
+    for (int i = 0; i < C::B_CHUNKS; i++) rb[i].init(Wt, n0 + tid / C::CPR + i * (C::THREADS / C::CPR), N, (long long)kh * kw * Cp);
     float acc[C::MT][C::NT][4];
 #pragma unroll
     for (int mt = 0; mt < C::MT; mt++)
@@ -255,8 +267,8 @@ __device__ __forceinline__ void conv_body(const T* __restrict__ X, const T* __re
             for (int e = 0; e < 4; e++) acc[mt][nt][e] = 0.f;
     int KT = kh * kw * g.CT;
     mainloop<C, T>(acc, smem, KT,
-        [&](int i, int kt, int q, int& bytes) { return ra[i].src(kt, q, bytes, X, g); },
-        [&](int i, int kt, int q, int& bytes) { return rb[i].src(kt, q, bytes, Wt, g); });
+        [&](int i, int kt, int q, int& bytes) { return ra[i].template src<C::BK>(kt, q, bytes, X, g); },
+        [&](int i, int kt, int q, int& bytes) { return rb[i].template src<C::BK>(kt, q, bytes, Wt, g); });
     int lane = tid & 31, warp = tid >> 5;
     int wm = warp / C::WARPS_N, wn = warp % C::WARPS_N;
 #pragma unroll
@@ -291,19 +303,23 @@ __device__ __forceinline__ void conv_body(const T* __restrict__ X, const T* __re
         conv_body<CFG, T>(X, Wt, Y, bias, Bn, H, W, Cp, O, Ho, Wo, kh, kw, stride, pad);                  \
     }
 
-GEMM_ENTRY(gemm_f16_x, CfgX, __half)
 GEMM_ENTRY(gemm_f16_l, CfgL, __half)
 GEMM_ENTRY(gemm_f16_m, CfgM, __half)
 GEMM_ENTRY(gemm_f16_s, CfgS, __half)
-GEMM_ENTRY(gemm_bf16_x, CfgX, __nv_bfloat16)
 GEMM_ENTRY(gemm_bf16_l, CfgL, __nv_bfloat16)
 GEMM_ENTRY(gemm_bf16_m, CfgM, __nv_bfloat16)
 GEMM_ENTRY(gemm_bf16_s, CfgS, __nv_bfloat16)
-CONV_ENTRY(conv_f16_x, CfgX, __half)
 CONV_ENTRY(conv_f16_l, CfgL, __half)
 CONV_ENTRY(conv_f16_m, CfgM, __half)
 CONV_ENTRY(conv_f16_s, CfgS, __half)
-CONV_ENTRY(conv_bf16_x, CfgX, __nv_bfloat16)
 CONV_ENTRY(conv_bf16_l, CfgL, __nv_bfloat16)
 CONV_ENTRY(conv_bf16_m, CfgM, __nv_bfloat16)
 CONV_ENTRY(conv_bf16_s, CfgS, __nv_bfloat16)
+GEMM_ENTRY(gemm_f16_l64, CfgL64, __half)
+GEMM_ENTRY(gemm_f16_s64, CfgS64, __half)
+GEMM_ENTRY(gemm_bf16_l64, CfgL64, __nv_bfloat16)
+GEMM_ENTRY(gemm_bf16_s64, CfgS64, __nv_bfloat16)
+CONV_ENTRY(conv_f16_l64, CfgL64, __half)
+CONV_ENTRY(conv_f16_s64, CfgS64, __half)
+CONV_ENTRY(conv_bf16_l64, CfgL64, __nv_bfloat16)
+CONV_ENTRY(conv_bf16_s64, CfgS64, __nv_bfloat16)

@@ -60,6 +60,11 @@ public final class CudaBackend implements Backend {
         gemm.flashRows = rows;
     }
 
+    /** Forces one GEMM/conv tile (null: the heuristic). */
+    void forceTile(Gemm.Tile t) {
+        gemm.forcedTile = t;
+    }
+
     /** Waits for all queued device work. */
     public void synchronize() {
         gpu.ctx.synchronize();

@@ -13,6 +13,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * cleaner thread makes no CUDA calls: blocks are recycled on the next allocation. Reuse is safe
  * without synchronisation because every kernel and copy runs on the context's single stream.
  *
+ * <p>Blocks up to {@value #SLAB_BLOCK_MAX} bytes are carved from 256 MiB slabs, so a new block
+ * costs no driver call (cuMemAlloc takes tens of microseconds, more than most kernels); larger
+ * blocks are separate allocations. A block's origin follows from its size class.
+ *
  * <p>The JVM does not see device memory: a tensor's Java objects are tiny, so the garbage
  * collector would rarely run on its own while the device fills up. When the bytes held by live
  * tensors pass a soft limit (40% of the device, or {@code -Djdiffusion.cuda.softLimitMiB}), the
@@ -24,6 +28,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class DeviceAllocator {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final long ALIGN = 512;
+    private static final long SLAB = 256L << 20;
+    static final long SLAB_BLOCK_MAX = 64L << 20;
 
     private final CudaContext ctx;
     private final Map<Long, ArrayDeque<Long>> free = new HashMap<>();
@@ -33,6 +39,9 @@ final class DeviceAllocator {
     private final long softLimit;
     private long gcThreshold;
     private long collections;
+    private long slabNext;
+    private long slabEnd;
+    private long slabBytes;
 
     DeviceAllocator(CudaContext ctx) {
         this.ctx = ctx;
@@ -82,7 +91,7 @@ final class DeviceAllocator {
         }
         Driver drv = ctx.driver();
         for (int attempt = 0; attempt < 4; attempt++) {
-            long p = drv.memAlloc(size);
+            long p = size <= SLAB_BLOCK_MAX ? carve(size) : drv.memAlloc(size);
             if (p != 0) {
                 liveBytes += size;
                 return p;
@@ -109,6 +118,22 @@ final class DeviceAllocator {
         throw new CudaException("out of device memory on " + ctx.deviceName() + ": requested " + size
                 + " bytes with " + liveBytes + " bytes in live tensors; the device reports " + info[0]
                 + " bytes free of " + info[1]);
+    }
+
+    /** A fresh block from the current slab (a new slab when it is used up), or 0 when the device is full. */
+    private long carve(long size) {
+        if (slabEnd - slabNext < size) {
+            long p = ctx.driver().memAlloc(SLAB);
+            if (p == 0) {
+                return 0;
+            }
+            slabBytes += SLAB;
+            slabNext = p;
+            slabEnd = p + SLAB;
+        }
+        long p = slabNext;
+        slabNext += size;
+        return p;
     }
 
     /** Asks for a collection and recycles the blocks of the tensors it found unreachable. */
@@ -146,20 +171,26 @@ final class DeviceAllocator {
         }
     }
 
-    /** Frees every cached block back to the driver (after the stream has drained). */
+    /**
+     * Frees every cached block that is a driver allocation of its own (after the stream has
+     * drained); slab blocks stay cached for their size class.
+     */
     synchronized void trim() {
         recycle();
         if (cachedBytes == 0) {
             return;
         }
         ctx.driver().streamSynchronize(ctx.stream());
-        for (Map.Entry<Long, ArrayDeque<Long>> e : free.entrySet()) {
-            for (long p : e.getValue()) {
-                ctx.driver().memFree(p);
+        for (var it = free.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, ArrayDeque<Long>> e = it.next();
+            if (e.getKey() > SLAB_BLOCK_MAX) {
+                for (long p : e.getValue()) {
+                    ctx.driver().memFree(p);
+                    cachedBytes -= e.getKey();
+                }
+                it.remove();
             }
         }
-        free.clear();
-        cachedBytes = 0;
     }
 
     synchronized long liveBytes() {

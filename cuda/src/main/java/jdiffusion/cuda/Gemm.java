@@ -9,10 +9,11 @@ public final class Gemm {
     private Gemm() {
     }
 
-    /** Block tiles of gemm.cu: rows × columns of C per block, threads, dynamic shared memory. */
+    /** Block tiles of gemm.cu (k-tiles of 32 unless named 64): rows × columns of C, threads, dynamic shared memory. */
     public enum Tile {
-        X(128, 256, 256, 4 * 384 * 64), L(128, 128, 256, 4 * 256 * 64), M(128, 64, 128, 4 * 192 * 64),
-        S(64, 64, 128, 4 * 128 * 64);
+        L(128, 128, 256, 4 * 256 * 64), M(128, 64, 128, 4 * 192 * 64), S(64, 64, 128, 4 * 128 * 64),
+        /** 64-deep k-tiles (3 and 4 stages): half the barriers per FLOP. */
+        L64(128, 128, 256, 3 * 256 * 128), S64(64, 64, 128, 4 * 128 * 128);
 
         final int bm;
         final int bn;
@@ -37,9 +38,6 @@ public final class Gemm {
      * most of the chip idle on the UNet's small matrices.
      */
     public static Tile pick(long m, long n, long batch, int sms) {
-        if (Tile.X.tiles(m, n) * batch >= 4L * sms) {
-            return Tile.X;
-        }
         if (Tile.L.tiles(m, n) * batch >= 4L * sms) {
             return Tile.L;
         }

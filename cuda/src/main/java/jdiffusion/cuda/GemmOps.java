@@ -17,8 +17,11 @@ final class GemmOps {
         this.gpu = gpu;
     }
 
+    /** Forces one tile for every product (the self-test covers each), null for the heuristic. */
+    Gemm.Tile forcedTile;
+
     private Gemm.Tile tile(long m, long n, long batch) {
-        return Gemm.pick(m, n, batch, gpu.ctx.multiprocessors());
+        return forcedTile != null ? forcedTile : Gemm.pick(m, n, batch, gpu.ctx.multiprocessors());
     }
 
     // x: [..., K] · weight[N, K]ᵀ + bias -> [..., N]

@@ -8,8 +8,10 @@ package jdiffusion.cuda;
  * the {@code .entry} declarations of the shipped PTX.
  */
 enum Kernel {
-    GEMM_F16_X("gemm", "gemm_f16_x", Sig.GEMM), GEMM_BF16_X("gemm", "gemm_bf16_x", Sig.GEMM),
-    CONV_F16_X("gemm", "conv_f16_x", Sig.CONV), CONV_BF16_X("gemm", "conv_bf16_x", Sig.CONV),
+    GEMM_F16_L64("gemm", "gemm_f16_l64", Sig.GEMM), GEMM_BF16_L64("gemm", "gemm_bf16_l64", Sig.GEMM),
+    GEMM_F16_S64("gemm", "gemm_f16_s64", Sig.GEMM), GEMM_BF16_S64("gemm", "gemm_bf16_s64", Sig.GEMM),
+    CONV_F16_L64("gemm", "conv_f16_l64", Sig.CONV), CONV_BF16_L64("gemm", "conv_bf16_l64", Sig.CONV),
+    CONV_F16_S64("gemm", "conv_f16_s64", Sig.CONV), CONV_BF16_S64("gemm", "conv_bf16_s64", Sig.CONV),
     GEMM_F16_L("gemm", "gemm_f16_l", Sig.GEMM), GEMM_F16_M("gemm", "gemm_f16_m", Sig.GEMM),
     GEMM_F16_S("gemm", "gemm_f16_s", Sig.GEMM), GEMM_BF16_L("gemm", "gemm_bf16_l", Sig.GEMM),
     GEMM_BF16_M("gemm", "gemm_bf16_m", Sig.GEMM), GEMM_BF16_S("gemm", "gemm_bf16_s", Sig.GEMM),

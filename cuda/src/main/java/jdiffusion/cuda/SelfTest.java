@@ -63,6 +63,7 @@ public final class SelfTest {
     public static List<Result> run(CudaBackend gpu, long seed, java.util.function.Consumer<Result> sink) {
         SelfTest t = new SelfTest(gpu, new CpuBackend(), seed, sink);
         t.matrixOps();
+        t.everyTile();
         t.attention();
         t.norms();
         t.pointwise();
@@ -188,6 +189,23 @@ public final class SelfTest {
         both("conv2d 5x4 kernel, no padding", tolMma, be -> be.conv2d(be.load(c1), k6, null, 1, 0));
     }
 
+    /** Each GEMM/conv tile variant on odd sizes (the heuristic alone would leave some untested). */
+    private void everyTile() {
+        Tensor x = rand(1, 3, 101, 200);
+        Tensor w = halfWeight(DType.F16, 0.1f, 190, 200);
+        Tensor c = rand(1, 2, 72, 19, 23);
+        Tensor k = halfWeight(DType.F16, 0.05f, 70, 72, 3, 3);
+        for (Gemm.Tile t : Gemm.Tile.values()) {
+            gpu.forceTile(t);
+            try {
+                both("linear, tile " + t, tolMma, be -> be.linear(be.load(x), w, null));
+                both("conv2d 3x3, tile " + t, tolMma, be -> be.conv2d(be.load(c), k, null, 1, 1));
+            } finally {
+                gpu.forceTile(null);
+            }
+        }
+    }
+
     private void attention() {
         attentionCases("");
         gpu.flashRows(64);
@@ -306,7 +324,39 @@ public final class SelfTest {
         Tensor big = rand(2, 2, 320, 64, 64);
         both("groupNorm [2,320,64,64] (chunked statistics)", TOL_F32, be -> be.groupNorm(be.load(big), 32, null, null, 1e-5f, true));
         Tensor shifted = rand(0.01f, 1, 64, 40, 40);
-        both("groupNorm of values near 100 (tiny variance)", TOL_F32, be -> be.groupNorm(be.add(be.load(shifted), Tensor.of(new float[] {100f}, 1)), 32, null, null, 1e-6f, false));
+        Tensor near100 = cpu.add(shifted, Tensor.of(new float[] {100f}, 1));
+        // Compared with a double-precision reference: the CPU kernel sums float blocks, which at
+        // this mean/deviation ratio is itself ~4e-4 off (reported, not asserted here).
+        Tensor ref = groupNormRef(near100, 32, 1e-6);
+        check("groupNorm of values near 100 (tiny variance) vs double ref", TOL_F32, ref,
+                gpu.groupNorm(gpu.load(near100), 32, null, null, 1e-6f, false));
+        add(new Result("(info) CPU backend groupNorm near 100 vs double ref", "",
+                relError(ref, cpu.groupNorm(near100, 32, null, null, 1e-6f, false)), Double.POSITIVE_INFINITY));
+    }
+
+    /** GroupNorm without affine in double: mean and variance over each group, then (x − mean)/σ. */
+    private static Tensor groupNormRef(Tensor x, int groups, double eps) {
+        int b = x.dim(0);
+        int n = x.size() / (b * groups);
+        float[] in = x.toFloatArray();
+        float[] out = new float[in.length];
+        for (int g = 0; g < b * groups; g++) {
+            double mean = 0;
+            for (int i = 0; i < n; i++) {
+                mean += in[g * n + i];
+            }
+            mean /= n;
+            double var = 0;
+            for (int i = 0; i < n; i++) {
+                double d = in[g * n + i] - mean;
+                var += d * d;
+            }
+            double rstd = 1 / Math.sqrt(var / n + eps);
+            for (int i = 0; i < n; i++) {
+                out[g * n + i] = (float) ((in[g * n + i] - mean) * rstd);
+            }
+        }
+        return Tensor.of(out, x.shape());
     }
 
     private static Tensor padRef(Tensor x) {
