@@ -9,10 +9,11 @@
 //          pixel, column k = tap * Cp + c is channel c of the input pixel under kernel tap `tap`.
 #include "common.cuh"
 
-template <int BM_, int BN_, int WARPS_M_, int WARPS_N_, int STAGES_, int BK_>
+template <int BM_, int BN_, int WARPS_M_, int WARPS_N_, int STAGES_, int BK_, bool PIPE_>
 struct Cfg {
     static constexpr int BM = BM_, BN = BN_, WARPS_M = WARPS_M_, WARPS_N = WARPS_N_, STAGES = STAGES_;
     static constexpr int BK = BK_;                     // halfs per tile row (32 or 64)
+    static constexpr bool PIPE = PIPE_;                // fragments double-buffered across k16 steps
     static constexpr int CPR = BK / 8;                 // 16-byte chunks per tile row
     static constexpr int ROWB = BK * 2;                // bytes per tile row
     static constexpr int THREADS = WARPS_M * WARPS_N * 32;
@@ -26,11 +27,14 @@ struct Cfg {
     static_assert(A_CHUNKS * THREADS == BM * CPR && B_CHUNKS * THREADS == BN * CPR, "tile not divisible");
     static_assert(CPR == 4 || CPR == 8, "BK must be 32 or 64");
 };
-using CfgL = Cfg<128, 128, 2, 4, 4, 32>;    // 256 threads, warp tile 64x32
-using CfgM = Cfg<128, 64, 2, 2, 4, 32>;     // 128 threads, warp tile 64x32
-using CfgS = Cfg<64, 64, 2, 2, 4, 32>;      // 128 threads, warp tile 32x32
-using CfgL64 = Cfg<128, 128, 2, 4, 3, 64>;  // as L with 64-deep k-tiles: half the barriers per FLOP
-using CfgS64 = Cfg<64, 64, 2, 2, 4, 64>;
+// Large tiles keep the plain loop: fragment double-buffering would take them past 128 registers
+// and one block per SM (measured slower); the small ones, latency-bound, use it.
+using CfgL = Cfg<128, 128, 2, 4, 4, 32, false>;   // 256 threads, warp tile 64x32
+using CfgLP = Cfg<128, 128, 2, 4, 4, 32, true>;   // L with double-buffered fragments (1 block/SM)
+using CfgM = Cfg<128, 64, 2, 2, 4, 32, true>;     // 128 threads, warp tile 64x32
+using CfgS = Cfg<64, 64, 2, 2, 4, 32, true>;      // 128 threads, warp tile 32x32
+using CfgL64 = Cfg<128, 128, 2, 4, 3, 64, false>; // as L with 64-deep k-tiles: half the barriers per FLOP
+using CfgS64 = Cfg<64, 64, 2, 2, 4, 64, true>;
 
 // Byte offset of 16-byte chunk `chunk` of tile row `row`. XOR-swizzling the chunk with the row
 // makes the 8 row addresses of one ldmatrix phase hit 8 distinct 4-bank groups (64-byte rows:
@@ -143,9 +147,81 @@ __device__ __forceinline__ void load_stage(char* smem, int s, int kt, GA getA, G
     }
 }
 
-// acc += A_tile * B_tile^T over KT k-tiles of 32.
+// Fragments of k16 step kk of the tile at As/Bs for this warp.
+template <class C>
+__device__ __forceinline__ void load_frags(uint32_t (&a)[C::MT][4], uint32_t (&b)[C::NT][2], const char* As,
+                                           const char* Bs, int kk, int wm, int wn, int lane) {
+#pragma unroll
+    for (int mt = 0; mt < C::MT; mt++) {
+        int row = wm * C::WTM + mt * 16 + (lane & 7) + ((lane >> 3) & 1) * 8;
+        int chunk = kk * 2 + (lane >> 4);
+        ldmatrix_x4(a[mt][0], a[mt][1], a[mt][2], a[mt][3], smem_addr(As + swz<C>(row, chunk)));
+    }
+#pragma unroll
+    for (int np = 0; np < C::NT / 2; np++) {
+        int j = lane >> 3;
+        int row = wn * C::WTN + np * 16 + (lane & 7) + (j >> 1) * 8;
+        int chunk = kk * 2 + (j & 1);
+        ldmatrix_x4(b[2 * np][0], b[2 * np][1], b[2 * np + 1][0], b[2 * np + 1][1], smem_addr(Bs + swz<C>(row, chunk)));
+    }
+}
+
+// acc += A_tile * B_tile^T over KT k-tiles of BK. Fragments are double-buffered in registers: the
+// ldmatrix of the next k16 step (including the first step of the next tile, after the barrier
+// that publishes it) is issued before the MMAs of the current one, so shared-memory latency hides
+// behind tensor-core work instead of stalling every tile.
 template <class C, typename T, class GA, class GB>
-__device__ __forceinline__ void mainloop(float (&acc)[C::MT][C::NT][4], char* smem, int KT, GA getA, GB getB) {
+__device__ __forceinline__ void mainloop_pipe(float (&acc)[C::MT][C::NT][4], char* smem, int KT, GA getA, GB getB) {
+    constexpr int KSTEPS = C::BK / 16;
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    int wm = warp / C::WARPS_N, wn = warp % C::WARPS_N;
+#pragma unroll
+    for (int s = 0; s < C::STAGES - 1; s++) {
+        if (s < KT) load_stage<C, T>(smem, s, s, getA, getB);
+        cp_async_commit();
+    }
+    if (KT <= 0) {
+        cp_async_wait<0>();
+        return;
+    }
+    cp_async_wait<C::STAGES - 2>();
+    __syncthreads();
+    uint32_t a[2][C::MT][4], b[2][C::NT][2];
+    load_frags<C>(a[0], b[0], smem, smem + C::BM * C::ROWB, 0, wm, wn, lane);
+    for (int kt = 0; kt < KT; kt++) {
+        const char* As = smem + (kt % C::STAGES) * C::STAGE_BYTES;
+        const char* Bs = As + C::BM * C::ROWB;
+#pragma unroll
+        for (int kk = 0; kk < KSTEPS; kk++) {
+            if (kk == KSTEPS - 1) {
+                // Tile kt+1 must have landed and be visible before its first fragments are read;
+                // the barrier also tells every warp that tile kt-1's stage is free.
+                cp_async_wait<C::STAGES - 2>();
+                __syncthreads();
+                const char* An = smem + ((kt + 1) % C::STAGES) * C::STAGE_BYTES;
+                if (kt + 1 < KT) load_frags<C>(a[(kk + 1) & 1], b[(kk + 1) & 1], An, An + C::BM * C::ROWB, 0, wm, wn, lane);
+            } else {
+                load_frags<C>(a[(kk + 1) & 1], b[(kk + 1) & 1], As, Bs, kk + 1, wm, wn, lane);
+            }
+            if (kk == 0) {
+                // Refill the stage tile kt-1 used (free since the barrier above, one step earlier).
+                int next = kt + C::STAGES - 1;
+                if (next < KT) load_stage<C, T>(smem, next % C::STAGES, next, getA, getB);
+                cp_async_commit();
+            }
+#pragma unroll
+            for (int mt = 0; mt < C::MT; mt++)
+#pragma unroll
+                for (int nt = 0; nt < C::NT; nt++) mma16816<T>(acc[mt][nt], a[kk & 1][mt], b[kk & 1][nt]);
+        }
+    }
+    cp_async_wait<0>();
+}
+
+// acc += A_tile * B_tile^T over KT k-tiles of BK: wait for tile kt, refill the stage freed by
+// tile kt-1, then ldmatrix + mma over the tile's k16 steps.
+template <class C, typename T, class GA, class GB>
+__device__ __forceinline__ void mainloop_plain(float (&acc)[C::MT][C::NT][4], char* smem, int KT, GA getA, GB getB) {
     int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     int wm = warp / C::WARPS_N, wn = warp % C::WARPS_N;
 #pragma unroll
@@ -164,19 +240,7 @@ __device__ __forceinline__ void mainloop(float (&acc)[C::MT][C::NT][4], char* sm
 #pragma unroll
         for (int kk = 0; kk < C::BK / 16; kk++) {
             uint32_t a[C::MT][4], b[C::NT][2];
-#pragma unroll
-            for (int mt = 0; mt < C::MT; mt++) {
-                int row = wm * C::WTM + mt * 16 + (lane & 7) + ((lane >> 3) & 1) * 8;
-                int chunk = kk * 2 + (lane >> 4);
-                ldmatrix_x4(a[mt][0], a[mt][1], a[mt][2], a[mt][3], smem_addr(As + swz<C>(row, chunk)));
-            }
-#pragma unroll
-            for (int np = 0; np < C::NT / 2; np++) {
-                int j = lane >> 3;
-                int row = wn * C::WTN + np * 16 + (lane & 7) + (j >> 1) * 8;
-                int chunk = kk * 2 + (j & 1);
-                ldmatrix_x4(b[2 * np][0], b[2 * np][1], b[2 * np + 1][0], b[2 * np + 1][1], smem_addr(Bs + swz<C>(row, chunk)));
-            }
+            load_frags<C>(a, b, As, Bs, kk, wm, wn, lane);
 #pragma unroll
             for (int mt = 0; mt < C::MT; mt++)
 #pragma unroll
@@ -184,6 +248,12 @@ __device__ __forceinline__ void mainloop(float (&acc)[C::MT][C::NT][4], char* sm
         }
     }
     cp_async_wait<0>();
+}
+
+template <class C, typename T, class GA, class GB>
+__device__ __forceinline__ void mainloop(float (&acc)[C::MT][C::NT][4], char* smem, int KT, GA getA, GB getB) {
+    if constexpr (C::PIPE) mainloop_pipe<C, T>(acc, smem, KT, getA, getB);
+    else mainloop_plain<C, T>(acc, smem, KT, getA, getB);
 }
 
 // ---- GEMM: C[z][m][n] = sum_k A[z][m][k] B[z][n][k] + bias[n] ----------------------------------
@@ -304,15 +374,19 @@ __device__ __forceinline__ void conv_body(const T* __restrict__ X, const T* __re
     }
 
 GEMM_ENTRY(gemm_f16_l, CfgL, __half)
+GEMM_ENTRY(gemm_f16_lp, CfgLP, __half)
 GEMM_ENTRY(gemm_f16_m, CfgM, __half)
 GEMM_ENTRY(gemm_f16_s, CfgS, __half)
 GEMM_ENTRY(gemm_bf16_l, CfgL, __nv_bfloat16)
+GEMM_ENTRY(gemm_bf16_lp, CfgLP, __nv_bfloat16)
 GEMM_ENTRY(gemm_bf16_m, CfgM, __nv_bfloat16)
 GEMM_ENTRY(gemm_bf16_s, CfgS, __nv_bfloat16)
 CONV_ENTRY(conv_f16_l, CfgL, __half)
+CONV_ENTRY(conv_f16_lp, CfgLP, __half)
 CONV_ENTRY(conv_f16_m, CfgM, __half)
 CONV_ENTRY(conv_f16_s, CfgS, __half)
 CONV_ENTRY(conv_bf16_l, CfgL, __nv_bfloat16)
+CONV_ENTRY(conv_bf16_lp, CfgLP, __nv_bfloat16)
 CONV_ENTRY(conv_bf16_m, CfgM, __nv_bfloat16)
 CONV_ENTRY(conv_bf16_s, CfgS, __nv_bfloat16)
 GEMM_ENTRY(gemm_f16_l64, CfgL64, __half)

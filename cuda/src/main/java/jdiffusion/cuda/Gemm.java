@@ -11,7 +11,10 @@ public final class Gemm {
 
     /** Block tiles of gemm.cu (k-tiles of 32 unless named 64): rows × columns of C, threads, dynamic shared memory. */
     public enum Tile {
-        L(128, 128, 256, 4 * 256 * 64), M(128, 64, 128, 4 * 192 * 64), S(64, 64, 128, 4 * 128 * 64),
+        L(128, 128, 256, 4 * 256 * 64),
+        /** L with fragments double-buffered in registers (162 registers: one block per SM). */
+        LP(128, 128, 256, 4 * 256 * 64),
+        M(128, 64, 128, 4 * 192 * 64), S(64, 64, 128, 4 * 128 * 64),
         /** 64-deep k-tiles (3 and 4 stages): half the barriers per FLOP. */
         L64(128, 128, 256, 3 * 256 * 128), S64(64, 64, 128, 4 * 128 * 128);
 
@@ -33,18 +36,16 @@ public final class Gemm {
     }
 
     /**
-     * The tile for an M×N output (times {@code batch}) on {@code sms} multiprocessors: the largest
-     * tile that still gives every multiprocessor several blocks, since one wave of big tiles leaves
-     * most of the chip idle on the UNet's small matrices.
+     * The tile for an M×N output (times {@code batch}) on {@code sms} multiprocessors. Measured on an
+     * H100 (BENCHMARKS.md): the 64×64 tile with 64-deep k-tiles is fastest at every UNet shape (its
+     * grid fills the chip several times over); only products of thousands of 128×128 tiles
+     * (8192³) run faster on the large tile.
      */
     public static Tile pick(long m, long n, long batch, int sms) {
-        if (Tile.L.tiles(m, n) * batch >= 4L * sms) {
+        if (Tile.L.tiles(m, n) * batch >= 8L * sms) {
             return Tile.L;
         }
-        if (Tile.M.tiles(m, n) * batch >= 2L * sms) {
-            return Tile.M;
-        }
-        return Tile.S;
+        return Tile.S64;
     }
 
     private static Kernel gemmKernel(ElemType t, Tile tile) {

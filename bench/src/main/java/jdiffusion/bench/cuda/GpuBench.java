@@ -200,6 +200,9 @@ public final class GpuBench {
         result(op("geglu [2,4096,2560]", ms, 0));
         ms = timeMs(() -> be.add(img, img));
         result(op("add [2,320,64,64]", ms, 0));
+        Tensor tiny = be.load(rand(1, 320));
+        ms = timeMs(() -> be.add(tiny, tiny));
+        result(op("add [1,320] (per-op host overhead)", ms, 0));
     }
 
     private Tensor rand(int... shape) {
