@@ -4,7 +4,9 @@
 #   cuda/build-ptx.sh            # writes src/main/resources/jdiffusion/cuda/*.ptx
 #   cuda/build-ptx.sh --check    # also assembles each for sm_90 with ptxas and prints register/spill use
 # compute_80 PTX runs on every GPU with mma.sync m16n8k16 and cp.async (Ampere, Ada, Hopper);
-# the driver JIT-compiles it for the card at module load.
+# the driver JIT-compiles it for the card at module load. For sm_90 (H100/H200) the same PTX is
+# also assembled ahead of time with ptxas (<name>.sm_90.cubin, with the SHA-256 of the PTX it came
+# from beside it), which the backend loads instead of paying the JIT on every start.
 set -euo pipefail
 cd "$(dirname "$0")"
 NVCC=${NVCC:-nvcc}
@@ -16,6 +18,9 @@ for src in src/main/cuda/*.cu; do
   # Drop the compiler's build-stamp comment lines so regenerating is reproducible across machines.
   sed -i '/^\/\/ Compiler Build ID/d; /^\/\/ Cuda compilation tools/d; /^\/\/ Based on NVVM/d' "$OUT/$name.ptx"
   echo "wrote $OUT/$name.ptx"
+  ptxas -arch=sm_90 -O3 "$OUT/$name.ptx" -o "$OUT/$name.sm_90.cubin"
+  sha256sum "$OUT/$name.ptx" | cut -d' ' -f1 > "$OUT/$name.sm_90.cubin.src-sha256"
+  echo "wrote $OUT/$name.sm_90.cubin"
   if [ "${1:-}" = "--check" ]; then
     ptxas -arch=sm_90 -v "$OUT/$name.ptx" -o /dev/null 2>&1 | grep -E "Compiling entry|registers|spill" | paste - - - \
       | sed -E "s/.*entry function '([^']*)'.* ([0-9]+) bytes spill stores.*Used ([0-9]+) registers.*/  \\1: \\3 regs, \\2 bytes spilled/"

@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -31,8 +30,13 @@ public final class CudaContext {
     private final boolean poison = Boolean.getBoolean("jdiffusion.cuda.poison");
     private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private final Map<String, MemorySegment> modules = new HashMap<>();
-    private final Map<Kernel, MemorySegment> functions = new EnumMap<>(Kernel.class);
-    private final Map<Kernel, Integer> smemSet = new EnumMap<>(Kernel.class);
+    private final Map<String, String> moduleSources = new HashMap<>();
+    // Loaded functions and the dynamic shared memory each was enabled for, by Kernel ordinal. Read
+    // without a lock on the launch path (MemorySegment is immutable, so a racing reader sees null
+    // or a complete value and takes the locked path on null).
+    private final MemorySegment[] functions = new MemorySegment[Kernel.values().length];
+    private final int[] smemSet = new int[Kernel.values().length];
+    private final ThreadLocal<KernelArgs.Buffer> args = ThreadLocal.withInitial(() -> new KernelArgs.Buffer(Arena.ofAuto(), 32));
 
     private CudaContext(Driver drv, int ordinal) {
         this.drv = drv;
@@ -211,36 +215,57 @@ public final class CudaContext {
         }
     }
 
+    /**
+     * Loads a module: the machine code assembled ahead for this GPU's architecture when the jar has
+     * it ({@code <name>.sm_90.cubin}), else the PTX, which the driver JIT-compiles (and caches).
+     * {@code -Djdiffusion.cuda.ptxOnly=true} forces the PTX.
+     */
     private synchronized MemorySegment module(String name) {
         MemorySegment m = modules.get(name);
         if (m == null) {
             makeCurrent();
-            byte[] text = Ptx.text(name).getBytes(StandardCharsets.US_ASCII);
+            String cubinName = name + ".sm_" + ccMajor + ccMinor + ".cubin";
+            byte[] cubin = Boolean.getBoolean("jdiffusion.cuda.ptxOnly") ? null : Ptx.resource(cubinName);
+            byte[] image = cubin != null ? cubin : Ptx.text(name).getBytes(StandardCharsets.US_ASCII);
             try (Arena a = Arena.ofConfined()) {
-                MemorySegment image = a.allocate(text.length + 1L);
-                MemorySegment.copy(text, 0, image, ValueLayout.JAVA_BYTE, 0, text.length);
-                image.set(ValueLayout.JAVA_BYTE, text.length, (byte) 0);
-                m = drv.moduleLoadData(name + ".ptx", image);
+                MemorySegment seg = a.allocate(image.length + 1L, 16);
+                MemorySegment.copy(image, 0, seg, ValueLayout.JAVA_BYTE, 0, image.length);
+                seg.set(ValueLayout.JAVA_BYTE, image.length, (byte) 0);  // PTX text must end in NUL
+                m = drv.moduleLoadData(cubin != null ? cubinName : name + ".ptx", seg);
             }
             modules.put(name, m);
+            moduleSources.put(name, cubin != null ? cubinName : name + ".ptx (JIT)");
         }
         return m;
     }
 
-    private synchronized MemorySegment function(Kernel k, int smem) {
-        MemorySegment f = functions.get(k);
+    /** Which image each loaded module came from (diagnostics). */
+    public synchronized Map<String, String> moduleSources() {
+        return Map.copyOf(moduleSources);
+    }
+
+    private MemorySegment function(Kernel k, int smem) {
+        MemorySegment f = functions[k.ordinal()];
+        if (f != null && (smem <= DEFAULT_SMEM_LIMIT || smemSet[k.ordinal()] >= smem)) {
+            return f;
+        }
+        return loadFunction(k, smem);
+    }
+
+    private synchronized MemorySegment loadFunction(Kernel k, int smem) {
+        MemorySegment f = functions[k.ordinal()];
         if (f == null) {
             f = drv.moduleGetFunction(module(k.module), k.entry);
-            functions.put(k, f);
         }
-        if (smem > DEFAULT_SMEM_LIMIT && smemSet.getOrDefault(k, 0) < smem) {
+        if (smem > DEFAULT_SMEM_LIMIT && smemSet[k.ordinal()] < smem) {
             if (smem > smemOptin) {
                 throw new CudaException("kernel " + k.entry + " needs " + smem + " bytes of shared memory; "
                         + deviceName + " allows " + smemOptin);
             }
             drv.funcSetAttribute(f, Driver.FUNC_ATTR_MAX_DYNAMIC_SMEM, smem);
-            smemSet.put(k, smem);
+            smemSet[k.ordinal()] = smem;
         }
+        functions[k.ordinal()] = f;
         return f;
     }
 
@@ -253,10 +278,9 @@ public final class CudaContext {
     void launch(Kernel k, int gx, int gy, int gz, int bx, int by, int bz, int smem, Object... args) {
         makeCurrent();
         MemorySegment f = function(k, smem);
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment params = KernelArgs.pack(a, k.entry, k.signature, args);
-            drv.launchKernel(k.entry, f, gx, gy, gz, bx, by, bz, smem, stream, params);
-        }
+        KernelArgs.Buffer buf = this.args.get();
+        buf.write(k.entry, k.signature, args);
+        drv.launchKernel(k.entry, f, gx, gy, gz, bx, by, bz, smem, stream, buf.pointers);
     }
 
     /** A 1-D grid for a grid-stride kernel over {@code n} items with {@code threads} per block. */

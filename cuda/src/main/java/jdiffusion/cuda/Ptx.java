@@ -33,6 +33,15 @@ final class Ptx {
         }
     }
 
+    /** The bytes of resource {@code /jdiffusion/cuda/<file>}, or null when the jar has none. */
+    static byte[] resource(String file) {
+        try (InputStream in = Ptx.class.getResourceAsStream("/jdiffusion/cuda/" + file)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read resource /jdiffusion/cuda/" + file, e);
+        }
+    }
+
     /** Entry name -> parameter PTX types in order (".u64" -> "u64"; an array param -> "b8[N]"). */
     static Map<String, List<String>> entries(String ptx) {
         Map<String, List<String>> out = new LinkedHashMap<>();

@@ -379,7 +379,7 @@ public final class SelfTest {
         System.out.println("device: " + ctx);
         long t0 = System.nanoTime();
         ctx.loadAllModules();
-        System.out.printf("PTX modules loaded (JIT) in %.2f s%n", (System.nanoTime() - t0) / 1e9);
+        System.out.printf("modules loaded in %.2f s: %s%n", (System.nanoTime() - t0) / 1e9, ctx.moduleSources());
         int failed = 0;
         for (ElemType ct : new ElemType[] {ElemType.F16, ElemType.BF16}) {
             CudaBackend be = new CudaBackend(ctx, ct);

@@ -73,6 +73,32 @@ class PtxResourcesTest {
     }
 
     @Test
+    void aheadOfTimeCubinsMatchTheShippedPtx() throws Exception {
+        for (String m : Kernel.MODULES) {
+            byte[] cubin = Ptx.resource(m + ".sm_90.cubin");
+            if (cubin == null) {
+                continue;  // optional: the PTX alone works everywhere
+            }
+            assertTrue(cubin.length > 64 && cubin[0] == 0x7f && cubin[1] == 'E' && cubin[2] == 'L' && cubin[3] == 'F',
+                    m + ".sm_90.cubin is not an ELF image");
+            int machine = (cubin[18] & 0xff) | (cubin[19] & 0xff) << 8;
+            assertEquals(190, machine, m + ".sm_90.cubin: ELF machine should be EM_CUDA (190)");
+            byte[] sha = Ptx.resource(m + ".sm_90.cubin.src-sha256");
+            assertNotNull(sha, m + ".sm_90.cubin has no .src-sha256 beside it");
+            String ptxSha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Ptx.text(m).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            assertEquals(ptxSha, new String(sha, java.nio.charset.StandardCharsets.US_ASCII).strip(),
+                    m + ".sm_90.cubin was built from different PTX: rerun cuda/build-ptx.sh");
+            String strings = new String(cubin, java.nio.charset.StandardCharsets.ISO_8859_1);
+            for (Kernel k : Kernel.values()) {
+                if (k.module.equals(m)) {
+                    assertTrue(strings.contains(k.entry + "\0"), m + ".sm_90.cubin lacks " + k.entry);
+                }
+            }
+        }
+    }
+
+    @Test
     void parserReadsParamsOfASmallEntry() {
         String ptx = ".version 9.0\n.target sm_80\n.address_size 64\n"
                 + ".visible .entry k(\n\t.param .u64 k_param_0,\n\t.param .u32 k_param_1,\n\t.param .f32 k_param_2,\n"

@@ -93,7 +93,11 @@ public final class GpuBench {
     }
 
     private float timeMs(Runnable r) {
-        for (int i = 0; i < 10; i++) {
+        return timeMs(r, 10);
+    }
+
+    private float timeMs(Runnable r, int warm) {
+        for (int i = 0; i < warm; i++) {
             r.run();
         }
         ctx.synchronize();
@@ -177,31 +181,34 @@ public final class GpuBench {
         Reference.reachabilityFence(owner);
     }
 
-    /** Whole backend calls on device tensors: conversions, cached weights and the kernel together. */
+    /**
+     * Whole backend calls on device tensors: conversions, cached weights and the kernel together.
+     * Each op first runs 400 times so its Java path is JIT-compiled, as in a sampling loop.
+     */
     private void backendOps() {
         CudaBackend be = new CudaBackend(ctx, ElemType.F16);
         Tensor x = be.load(rand(2, 4096, 320));
         Tensor w1 = rand(1280, 320);
-        float ms = timeMs(() -> be.linear(x, w1, null));
+        float ms = timeMs(() -> be.linear(x, w1, null), 400);
         result(op("linear [2,4096,320]x[1280,320]^T", ms, Gemm.flops(8192, 1280, 320)));
         Tensor img = be.load(rand(2, 320, 64, 64));
         Tensor cw = rand(320, 320, 3, 3);
-        ms = timeMs(() -> be.conv2d(img, cw, null, 1, 1));
+        ms = timeMs(() -> be.conv2d(img, cw, null, 1, 1), 400);
         result(op("conv2d [2,320,64,64] 3x3 320", ms, 2.0 * 2 * 4096 * 320 * 320 * 9));
         Tensor q = be.load(rand(2, 4096, 320));
-        ms = timeMs(() -> be.attention(q, q, q, 8, false));
+        ms = timeMs(() -> be.attention(q, q, q, 8, false), 400);
         result(op("attention [2,4096,8x40] self", ms, 4.0 * 2 * 8 * 4096 * 4096 * 40));
-        ms = timeMs(() -> be.groupNorm(img, 32, null, null, 1e-5f, true));
+        ms = timeMs(() -> be.groupNorm(img, 32, null, null, 1e-5f, true), 400);
         result(op("groupNorm+SiLU [2,320,64,64]", ms, 0));
-        ms = timeMs(() -> be.layerNorm(x, null, null, 1e-5f));
+        ms = timeMs(() -> be.layerNorm(x, null, null, 1e-5f), 400);
         result(op("layerNorm [2,4096,320]", ms, 0));
         Tensor g = be.load(rand(2, 4096, 2560));
-        ms = timeMs(() -> be.geglu(g));
+        ms = timeMs(() -> be.geglu(g), 400);
         result(op("geglu [2,4096,2560]", ms, 0));
-        ms = timeMs(() -> be.add(img, img));
+        ms = timeMs(() -> be.add(img, img), 400);
         result(op("add [2,320,64,64]", ms, 0));
         Tensor tiny = be.load(rand(1, 320));
-        ms = timeMs(() -> be.add(tiny, tiny));
+        ms = timeMs(() -> be.add(tiny, tiny), 400);
         result(op("add [1,320] (per-op host overhead)", ms, 0));
     }
 
