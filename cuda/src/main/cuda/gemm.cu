@@ -35,6 +35,7 @@ using CfgM = Cfg<128, 64, 2, 2, 4, 32, true>;     // 128 threads, warp tile 64x3
 using CfgS = Cfg<64, 64, 2, 2, 4, 32, true>;      // 128 threads, warp tile 32x32
 using CfgL64 = Cfg<128, 128, 2, 4, 3, 64, false>; // as L with 64-deep k-tiles: half the barriers per FLOP
 using CfgS64 = Cfg<64, 64, 2, 2, 4, 64, true>;
+using CfgW = Cfg<128, 128, 2, 2, 4, 32, false>;   // 128 threads, warp tile 64x64 (8 ldmatrix per 32 mma)
 
 // Byte offset of 16-byte chunk `chunk` of tile row `row`. XOR-swizzling the chunk with the row
 // makes the 8 row addresses of one ldmatrix phase hit 8 distinct 4-bank groups (64-byte rows:
@@ -397,3 +398,7 @@ CONV_ENTRY(conv_f16_l64, CfgL64, __half)
 CONV_ENTRY(conv_f16_s64, CfgS64, __half)
 CONV_ENTRY(conv_bf16_l64, CfgL64, __nv_bfloat16)
 CONV_ENTRY(conv_bf16_s64, CfgS64, __nv_bfloat16)
+GEMM_ENTRY(gemm_f16_w, CfgW, __half)
+GEMM_ENTRY(gemm_bf16_w, CfgW, __nv_bfloat16)
+CONV_ENTRY(conv_f16_w, CfgW, __half)
+CONV_ENTRY(conv_bf16_w, CfgW, __nv_bfloat16)

@@ -16,7 +16,9 @@ public final class Gemm {
         LP(128, 128, 256, 4 * 256 * 64),
         M(128, 64, 128, 4 * 192 * 64), S(64, 64, 128, 4 * 128 * 64),
         /** 64-deep k-tiles (3 and 4 stages): half the barriers per FLOP. */
-        L64(128, 128, 256, 3 * 256 * 128), S64(64, 64, 128, 4 * 128 * 128);
+        L64(128, 128, 256, 3 * 256 * 128), S64(64, 64, 128, 4 * 128 * 128),
+        /** 128×128 with four warps of 64×64 (fewer shared-memory reads per MMA, 225 registers). */
+        W(128, 128, 128, 4 * 256 * 64);
 
         final int bm;
         final int bn;

@@ -10,6 +10,8 @@ package jdiffusion.cuda;
 enum Kernel {
     GEMM_F16_LP("gemm", "gemm_f16_lp", Sig.GEMM), GEMM_BF16_LP("gemm", "gemm_bf16_lp", Sig.GEMM),
     CONV_F16_LP("gemm", "conv_f16_lp", Sig.CONV), CONV_BF16_LP("gemm", "conv_bf16_lp", Sig.CONV),
+    GEMM_F16_W("gemm", "gemm_f16_w", Sig.GEMM), GEMM_BF16_W("gemm", "gemm_bf16_w", Sig.GEMM),
+    CONV_F16_W("gemm", "conv_f16_w", Sig.CONV), CONV_BF16_W("gemm", "conv_bf16_w", Sig.CONV),
     GEMM_F16_L64("gemm", "gemm_f16_l64", Sig.GEMM), GEMM_BF16_L64("gemm", "gemm_bf16_l64", Sig.GEMM),
     GEMM_F16_S64("gemm", "gemm_f16_s64", Sig.GEMM), GEMM_BF16_S64("gemm", "gemm_bf16_s64", Sig.GEMM),
     CONV_F16_L64("gemm", "conv_f16_l64", Sig.CONV), CONV_BF16_L64("gemm", "conv_bf16_l64", Sig.CONV),
