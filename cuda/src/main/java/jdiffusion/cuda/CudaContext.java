@@ -231,7 +231,7 @@ public final class CudaContext {
                 MemorySegment seg = a.allocate(image.length + 1L, 16);
                 MemorySegment.copy(image, 0, seg, ValueLayout.JAVA_BYTE, 0, image.length);
                 seg.set(ValueLayout.JAVA_BYTE, image.length, (byte) 0);  // PTX text must end in NUL
-                m = drv.moduleLoadData(cubin != null ? cubinName : name + ".ptx", seg);
+                m = drv.kernels.moduleLoadData(cubin != null ? cubinName : name + ".ptx", seg);
             }
             modules.put(name, m);
             moduleSources.put(name, cubin != null ? cubinName : name + ".ptx (JIT)");
@@ -255,14 +255,14 @@ public final class CudaContext {
     private synchronized MemorySegment loadFunction(Kernel k, int smem) {
         MemorySegment f = functions[k.ordinal()];
         if (f == null) {
-            f = drv.moduleGetFunction(module(k.module), k.entry);
+            f = drv.kernels.moduleGetFunction(module(k.module), k.entry);
         }
         if (smem > DEFAULT_SMEM_LIMIT && smemSet[k.ordinal()] < smem) {
             if (smem > smemOptin) {
                 throw new CudaException("kernel " + k.entry + " needs " + smem + " bytes of shared memory; "
                         + deviceName + " allows " + smemOptin);
             }
-            drv.funcSetAttribute(f, Driver.FUNC_ATTR_MAX_DYNAMIC_SMEM, smem);
+            drv.kernels.funcSetAttribute(f, Driver.FUNC_ATTR_MAX_DYNAMIC_SMEM, smem);
             smemSet[k.ordinal()] = smem;
         }
         functions[k.ordinal()] = f;
@@ -271,7 +271,7 @@ public final class CudaContext {
 
     /** Registers per thread the JIT gave a kernel (diagnostics). */
     int registers(Kernel k) {
-        return drv.funcGetAttribute(function(k, 0), Driver.FUNC_ATTR_NUM_REGS);
+        return drv.kernels.funcGetAttribute(function(k, 0), Driver.FUNC_ATTR_NUM_REGS);
     }
 
     /** Queues kernel {@code k} on the stream; {@code args} follow {@link Kernel#signature}. */
@@ -280,7 +280,7 @@ public final class CudaContext {
         MemorySegment f = function(k, smem);
         KernelArgs.Buffer buf = this.args.get();
         buf.write(k.entry, k.signature, args);
-        drv.launchKernel(k.entry, f, gx, gy, gz, bx, by, bz, smem, stream, buf.pointers);
+        drv.kernels.launchKernel(k.entry, f, gx, gy, gz, bx, by, bz, smem, stream, buf.pointers);
     }
 
     /** A 1-D grid for a grid-stride kernel over {@code n} items with {@code threads} per block. */
@@ -294,13 +294,44 @@ public final class CudaContext {
     /** Device time of {@code body} (queued work between two events), in milliseconds. */
     public float time(Runnable body) {
         makeCurrent();
-        MemorySegment start = drv.eventCreate();
-        MemorySegment end = drv.eventCreate();
-        drv.eventRecord(start, stream);
+        MemorySegment start = drv.kernels.eventCreate();
+        MemorySegment end = drv.kernels.eventCreate();
+        drv.kernels.eventRecord(start, stream);
         body.run();
-        drv.eventRecord(end, stream);
-        drv.eventSynchronize(end);
-        return drv.eventElapsedMs(start, end);
+        drv.kernels.eventRecord(end, stream);
+        drv.kernels.eventSynchronize(end);
+        return drv.kernels.eventElapsedMs(start, end);
+    }
+
+    /**
+     * Device time of {@code body}'s kernels without host launch cost: the body is captured once
+     * into a CUDA graph, replayed twice to warm up, then {@code replays} times between events.
+     * Returns milliseconds per replay. The body must only queue kernels and copies (no allocation,
+     * no synchronisation).
+     */
+    public float timeGraph(Runnable body, int replays) {
+        makeCurrent();
+        drv.streamSynchronize(stream);
+        drv.kernels.beginCapture(stream);
+        MemorySegment[] g;
+        try {
+            body.run();
+        } finally {
+            g = drv.kernels.endCapture(stream);
+        }
+        try {
+            for (int i = 0; i < 2; i++) {
+                drv.kernels.graphLaunch(g[1], stream);
+            }
+            return time(() -> {
+                for (int i = 0; i < replays; i++) {
+                    drv.kernels.graphLaunch(g[1], stream);
+                }
+            }) / replays;
+        } finally {
+            drv.streamSynchronize(stream);
+            drv.kernels.graphDestroy(g[0], g[1]);
+        }
     }
 
     @Override

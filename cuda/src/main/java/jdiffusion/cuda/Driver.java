@@ -36,9 +36,9 @@ final class Driver {
     private final MethodHandle cuInit, cuDriverGetVersion, cuDeviceGetCount, cuDeviceGet, cuDeviceGetName,
             cuDeviceGetAttribute, cuDeviceTotalMem, cuDevicePrimaryCtxRetain, cuCtxSetCurrent, cuStreamCreate,
             cuStreamSynchronize, cuMemAlloc, cuMemFree, cuMemcpyHtoDAsync, cuMemcpyDtoHAsync, cuMemcpyDtoDAsync,
-            cuMemsetD8Async, cuMemGetInfo, cuModuleLoadDataEx, cuModuleGetFunction, cuFuncSetAttribute,
-            cuFuncGetAttribute, cuLaunchKernel, cuGetErrorName, cuGetErrorString, cuEventCreate, cuEventRecord,
-            cuEventSynchronize, cuEventElapsedTime;
+            cuMemsetD8Async, cuMemGetInfo, cuGetErrorName, cuGetErrorString;
+    /** Modules, launches and events. */
+    final DriverKernels kernels;
 
     private Driver(SymbolLookup lib) {
         Linker l = Linker.nativeLinker();
@@ -60,20 +60,9 @@ final class Driver {
         cuMemcpyDtoDAsync = bind(l, lib, "cuMemcpyDtoDAsync_v2", JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
         cuMemsetD8Async = bind(l, lib, "cuMemsetD8Async", JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS);
         cuMemGetInfo = bind(l, lib, "cuMemGetInfo_v2", ADDRESS, ADDRESS);
-        cuModuleLoadDataEx = bind(l, lib, "cuModuleLoadDataEx", ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
-        cuModuleGetFunction = bind(l, lib, "cuModuleGetFunction", ADDRESS, ADDRESS, ADDRESS);
-        cuFuncSetAttribute = bind(l, lib, "cuFuncSetAttribute", ADDRESS, JAVA_INT, JAVA_INT);
-        cuFuncGetAttribute = bind(l, lib, "cuFuncGetAttribute", ADDRESS, JAVA_INT, ADDRESS);
-        cuLaunchKernel = bind(l, lib, "cuLaunchKernel", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
-                JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
         cuGetErrorName = bind(l, lib, "cuGetErrorName", JAVA_INT, ADDRESS);
         cuGetErrorString = bind(l, lib, "cuGetErrorString", JAVA_INT, ADDRESS);
-        cuEventCreate = bind(l, lib, "cuEventCreate", ADDRESS, JAVA_INT);
-        cuEventRecord = bind(l, lib, "cuEventRecord", ADDRESS, ADDRESS);
-        cuEventSynchronize = bind(l, lib, "cuEventSynchronize", ADDRESS);
-        cuEventElapsedTime = lib.find("cuEventElapsedTime_v2").isPresent()
-                ? bind(l, lib, "cuEventElapsedTime_v2", ADDRESS, ADDRESS, ADDRESS)
-                : bind(l, lib, "cuEventElapsedTime", ADDRESS, ADDRESS, ADDRESS);
+        kernels = new DriverKernels(this, l, lib);
     }
 
     /**
@@ -110,7 +99,7 @@ final class Driver {
         }
     }
 
-    private static MethodHandle bind(Linker l, SymbolLookup lib, String symbol, java.lang.foreign.MemoryLayout... args) {
+    static MethodHandle bind(Linker l, SymbolLookup lib, String symbol, java.lang.foreign.MemoryLayout... args) {
         MemorySegment addr = lib.find(symbol).orElseThrow(() -> new IllegalStateException("missing symbol " + symbol));
         return l.downcallHandle(addr, FunctionDescriptor.of(JAVA_INT, args));
     }
@@ -121,6 +110,14 @@ final class Driver {
         if (rc != CUDA_SUCCESS) {
             throw new CudaException(call, rc, errorText(cuGetErrorName, rc), errorText(cuGetErrorString, rc));
         }
+    }
+
+    String errorName(int rc) {
+        return errorText(cuGetErrorName, rc);
+    }
+
+    String errorString(int rc) {
+        return errorText(cuGetErrorString, rc);
     }
 
     private static String errorText(MethodHandle h, int rc) {
@@ -134,7 +131,7 @@ final class Driver {
         }
     }
 
-    private static RuntimeException rethrow(Throwable t) {
+    static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
         }
@@ -313,110 +310,6 @@ final class Driver {
             MemorySegment t = a.allocate(JAVA_LONG);
             check("cuMemGetInfo_v2", (int) cuMemGetInfo.invokeExact(f, t));
             return new long[] {f.get(JAVA_LONG, 0), t.get(JAVA_LONG, 0)};
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /**
-     * Loads a NUL-terminated PTX image; on failure the JIT's error log is part of the exception.
-     */
-    MemorySegment moduleLoadData(String what, MemorySegment image) {
-        try (Arena a = Arena.ofConfined()) {
-            int logSize = 16384;
-            MemorySegment log = a.allocate(logSize);
-            MemorySegment opts = a.allocate(JAVA_INT, 2);
-            opts.setAtIndex(JAVA_INT, 0, JIT_ERROR_LOG_BUFFER);
-            opts.setAtIndex(JAVA_INT, 1, JIT_ERROR_LOG_BUFFER_SIZE_BYTES);
-            MemorySegment vals = a.allocate(ADDRESS, 2);
-            vals.setAtIndex(ADDRESS, 0, log);
-            vals.setAtIndex(ADDRESS, 1, MemorySegment.ofAddress(logSize));  // a size travels as a pointer-sized value
-            MemorySegment out = a.allocate(ADDRESS);
-            int rc = (int) cuModuleLoadDataEx.invokeExact(out, image, 2, opts, vals);
-            if (rc != CUDA_SUCCESS) {
-                String jit = log.getString(0).strip();
-                throw new CudaException("cuModuleLoadDataEx(" + what + ")", rc, errorText(cuGetErrorName, rc),
-                        errorText(cuGetErrorString, rc) + (jit.isEmpty() ? "" : "; JIT log: " + jit));
-            }
-            return out.get(ADDRESS, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    MemorySegment moduleGetFunction(MemorySegment module, String name) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(ADDRESS);
-            check("cuModuleGetFunction(" + name + ")", (int) cuModuleGetFunction.invokeExact(out, module, a.allocateFrom(name)));
-            return out.get(ADDRESS, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    void funcSetAttribute(MemorySegment f, int attr, int value) {
-        try {
-            check("cuFuncSetAttribute(" + attr + ", " + value + ")", (int) cuFuncSetAttribute.invokeExact(f, attr, value));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    int funcGetAttribute(MemorySegment f, int attr) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment v = a.allocate(JAVA_INT);
-            check("cuFuncGetAttribute(" + attr + ")", (int) cuFuncGetAttribute.invokeExact(v, attr, f));
-            return v.get(JAVA_INT, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    /** cuLaunchKernel with kernelParams = an array of pointers, one to each argument's value. */
-    void launchKernel(String name, MemorySegment f, int gx, int gy, int gz, int bx, int by, int bz, int smem,
-                      MemorySegment stream, MemorySegment params) {
-        try {
-            int rc = (int) cuLaunchKernel.invokeExact(f, gx, gy, gz, bx, by, bz, smem, stream, params, MemorySegment.NULL);
-            if (rc != CUDA_SUCCESS) {
-                check("cuLaunchKernel(" + name + ", grid " + gx + "x" + gy + "x" + gz + ", block " + bx + "x" + by
-                        + "x" + bz + ", smem " + smem + ")", rc);
-            }
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    MemorySegment eventCreate() {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment v = a.allocate(ADDRESS);
-            check("cuEventCreate", (int) cuEventCreate.invokeExact(v, 0));
-            return v.get(ADDRESS, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    void eventRecord(MemorySegment ev, MemorySegment stream) {
-        try {
-            check("cuEventRecord", (int) cuEventRecord.invokeExact(ev, stream));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    void eventSynchronize(MemorySegment ev) {
-        try {
-            check("cuEventSynchronize", (int) cuEventSynchronize.invokeExact(ev));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    float eventElapsedMs(MemorySegment start, MemorySegment end) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment v = a.allocate(JAVA_INT);
-            check("cuEventElapsedTime", (int) cuEventElapsedTime.invokeExact(v, start, end));
-            return Float.intBitsToFloat(v.get(JAVA_INT, 0));
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -38,14 +38,15 @@ public final class Gemm {
     }
 
     /**
-     * The tile for an M×N output (times {@code batch}) on {@code sms} multiprocessors. Measured on an
-     * H100 (BENCHMARKS.md): the 64×64 tile with 64-deep k-tiles is fastest at every UNet shape (its
-     * grid fills the chip several times over); only products of thousands of 128×128 tiles
-     * (8192³) run faster on the large tile.
+     * The tile for an M×N×K product (times {@code batch}) on {@code sms} multiprocessors, from H100
+     * measurements (BENCHMARKS.md): the 64×64 tile with 64-deep k-tiles is fastest at every UNet
+     * shape, since its grid fills the chip several times over and short K leaves big tiles little
+     * work per block; only products with thousands of 128×128 tiles and a long K (8192³) run
+     * faster on the 128×128 tile of four 64×64 warps.
      */
-    public static Tile pick(long m, long n, long batch, int sms) {
-        if (Tile.L.tiles(m, n) * batch >= 8L * sms) {
-            return Tile.L;
+    public static Tile pick(long m, long n, long k, long batch, int sms) {
+        if (Tile.W.tiles(m, n) * batch >= 8L * sms && k >= 2048) {
+            return Tile.W;
         }
         return Tile.S64;
     }

@@ -20,8 +20,8 @@ final class GemmOps {
     /** Forces one tile for every product (the self-test covers each), null for the heuristic. */
     Gemm.Tile forcedTile;
 
-    private Gemm.Tile tile(long m, long n, long batch) {
-        return forcedTile != null ? forcedTile : Gemm.pick(m, n, batch, gpu.ctx.multiprocessors());
+    private Gemm.Tile tile(long m, long n, long k, long batch) {
+        return forcedTile != null ? forcedTile : Gemm.pick(m, n, k, batch, gpu.ctx.multiprocessors());
     }
 
     // x: [..., K] · weight[N, K]ᵀ + bias -> [..., N]
@@ -42,7 +42,7 @@ final class GemmOps {
         long w = gpu.rowsOperand(weight, t, keep);
         long b = gpu.vectorF32(bias);
         try (Scratch a = gpu.activationRows(x, m, k, t)) {
-            Gemm.gemm(gpu.ctx, t, tile(m, n, 1), a.pointer, w, gpu.ptr(y), b, m, n, kp, kp, kp, n, 0, 0, 0, 1);
+            Gemm.gemm(gpu.ctx, t, tile(m, n, kp, 1), a.pointer, w, gpu.ptr(y), b, m, n, kp, kp, kp, n, 0, 0, 0, 1);
         } finally {
             if (keep[0] != null) {
                 keep[0].close();
@@ -95,10 +95,10 @@ final class GemmOps {
                 if (rows > Integer.MAX_VALUE) {
                     throw new IllegalArgumentException("matmul: " + rows + " rows exceed 2^31");
                 }
-                Gemm.gemm(gpu.ctx, t, tile(rows, n, 1), as.pointer, bp, gpu.ptr(c), 0L, (int) rows, n, kp, kp, kp, n,
+                Gemm.gemm(gpu.ctx, t, tile(rows, n, kp, 1), as.pointer, bp, gpu.ptr(c), 0L, (int) rows, n, kp, kp, kp, n,
                         0, 0, 0, 1);
             } else {
-                Gemm.gemm(gpu.ctx, t, tile(m, n, batch), as.pointer, bp, gpu.ptr(c), 0L, m, n, kp, kp, kp, n,
+                Gemm.gemm(gpu.ctx, t, tile(m, n, kp, batch), as.pointer, bp, gpu.ptr(c), 0L, m, n, kp, kp, kp, n,
                         (long) m * kp, sB, (long) m * n, batch);
             }
         } finally {
@@ -132,7 +132,8 @@ final class GemmOps {
             // NCHW f32 [B][C][H·W] -> NHWC [B][H·W][Cp]
             gpu.transposeInto(gpu.ptr(x), ElemType.F32, nhwc.pointer, t, b, c, h * w, cp);
             long m = (long) b * ho * wo;
-            Gemm.conv(gpu.ctx, t, tile(m, o, 1), nhwc.pointer, wt, gpu.ptr(y), bs, b, h, w, cp, o, ho, wo,
+            long k = (long) weight.dim(2) * weight.dim(3) * cp;
+            Gemm.conv(gpu.ctx, t, tile(m, o, k, 1), nhwc.pointer, wt, gpu.ptr(y), bs, b, h, w, cp, o, ho, wo,
                     weight.dim(2), weight.dim(3), stride, pad);
         } finally {
             if (keep[0] != null) {

@@ -12,8 +12,9 @@ import jdiffusion.tensor.Tensor;
 
 /**
  * Device-time benchmarks of the CUDA kernels at Stable Diffusion shapes: GEMM per tile and the
- * tile the backend picks, attention, 3×3 convolution, and whole backend ops (with their operand
- * conversions). Timed with CUDA events over repeated launches after warm-up; prints one
+ * tile the backend picks, attention, 3×3 convolution (kernel time: the launches captured in a
+ * CUDA graph and replayed, as the PyTorch side does), and whole backend ops with their operand
+ * conversions, allocation and launch cost (eager, CUDA events, after JIT warm-up); prints one
  * {@code RESULT {json}} line per measurement for bench/cuda_vs_torch.py, which times PyTorch on the
  * same GPU and prints the comparison.
  *
@@ -30,7 +31,7 @@ public final class GpuBench {
     }
 
     public static void main(String[] args) {
-        int iters = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+        int iters = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         CudaContext ctx = CudaContext.open(0);
         ctx.loadAllModules();
         System.out.println("device: " + ctx);
@@ -92,6 +93,19 @@ public final class GpuBench {
         return f16;
     }
 
+    /** Kernel time per call: {@code iters} calls captured in a CUDA graph, replayed (no host launch cost). */
+    private float graphMs(Runnable r) {
+        for (int i = 0; i < 3; i++) {
+            r.run();
+        }
+        ctx.synchronize();
+        return ctx.timeGraph(() -> {
+            for (int i = 0; i < iters; i++) {
+                r.run();
+            }
+        }, 5) / iters;
+    }
+
     private float timeMs(Runnable r) {
         return timeMs(r, 10);
     }
@@ -117,10 +131,10 @@ public final class GpuBench {
         long a = randomHalf(m * k, 1, ah, owner);
         long bw = randomHalf(n * k, 1, bh, owner);
         long c = ctx.allocate(4L * m * n, owner);
-        Gemm.Tile auto = Gemm.pick(m, n, 1, ctx.multiprocessors());
+        Gemm.Tile auto = Gemm.pick(m, n, k, 1, ctx.multiprocessors());
         double flops = Gemm.flops(m, n, k);
         for (Gemm.Tile t : Gemm.Tile.values()) {
-            float ms = timeMs(() -> Gemm.gemm(ctx, ElemType.F16, t, a, bw, c, 0L, m, n, k, k, k, n, 0, 0, 0, 1));
+            float ms = graphMs(() -> Gemm.gemm(ctx, ElemType.F16, t, a, bw, c, 0L, m, n, k, k, k, n, 0, 0, 0, 1));
             result(String.format(Locale.ROOT, "{\"kind\":\"gemm\",\"m\":%d,\"k\":%d,\"n\":%d,\"tile\":\"%s\",\"auto\":%b,"
                     + "\"ms\":%.5f,\"tflops\":%.2f}", m, k, n, t, t == auto, ms, flops / ms / 1e9));
         }
@@ -157,7 +171,7 @@ public final class GpuBench {
         long o = ctx.allocate(4L * batch * lq * heads * d, owner);
         double flops = 4.0 * batch * heads * lq * lk * d;
         for (int rows : dp <= 96 ? new int[] {64, 128} : new int[] {64}) {
-            float ms = timeMs(() -> Flash.attention(ctx, ElemType.F16, dp, rows, q, k, v, o, batch, heads, lq, lk, d, false));
+            float ms = graphMs(() -> Flash.attention(ctx, ElemType.F16, dp, rows, q, k, v, o, batch, heads, lq, lk, d, false));
             result(String.format(Locale.ROOT, "{\"kind\":\"attention\",\"name\":\"%s\",\"b\":%d,\"lq\":%d,\"lk\":%d,\"h\":%d,"
                     + "\"d\":%d,\"rows\":%d,\"auto\":%b,\"ms\":%.5f,\"tflops\":%.2f}", name, batch, lq, lk, heads, d, rows,
                     rows == Flash.defaultRows(dp), ms, flops / ms / 1e9));
@@ -172,9 +186,9 @@ public final class GpuBench {
         long wt = randomHalf(o * 9 * c, 0.05f, null, owner);
         long y = ctx.allocate(4L * batch * o * h * w, owner);
         double flops = 2.0 * batch * h * w * o * c * 9;
-        Gemm.Tile auto = Gemm.pick((long) batch * h * w, o, 1, ctx.multiprocessors());
+        Gemm.Tile auto = Gemm.pick((long) batch * h * w, o, 9L * c, 1, ctx.multiprocessors());
         for (Gemm.Tile t : Gemm.Tile.values()) {
-            float ms = timeMs(() -> Gemm.conv(ctx, ElemType.F16, t, x, wt, y, 0L, batch, h, w, c, o, h, w, 3, 3, 1, 1));
+            float ms = graphMs(() -> Gemm.conv(ctx, ElemType.F16, t, x, wt, y, 0L, batch, h, w, c, o, h, w, 3, 3, 1, 1));
             result(String.format(Locale.ROOT, "{\"kind\":\"conv\",\"b\":%d,\"c\":%d,\"h\":%d,\"w\":%d,\"o\":%d,\"tile\":\"%s\","
                     + "\"auto\":%b,\"ms\":%.5f,\"tflops\":%.2f}", batch, c, h, w, o, t, t == auto, ms, flops / ms / 1e9));
         }
