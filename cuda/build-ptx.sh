@@ -17,7 +17,12 @@ for src in src/main/cuda/*.cu; do
   "$NVCC" -ptx -arch=compute_80 -O3 -std=c++17 "$src" -o "$OUT/$name.ptx"
   # Drop the compiler's build-stamp comment lines so regenerating is reproducible across machines.
   sed -i '/^\/\/ Compiler Build ID/d; /^\/\/ Cuda compilation tools/d; /^\/\/ Based on NVVM/d' "$OUT/$name.ptx"
+  # Declare the oldest PTX ISA the code needs (cp.async: 7.0; the driver entry points we bind need
+  # CUDA 11.4), not the compiler's own (9.0 = CUDA 13), so drivers from 470 on can JIT it. ptxas
+  # rejects any instruction newer than the declared ISA, which the assembly below checks.
+  sed -i -E 's/^\.version [0-9]+\.[0-9]+$/.version 7.4/' "$OUT/$name.ptx"
   echo "wrote $OUT/$name.ptx"
+  ptxas -arch=sm_80 "$OUT/$name.ptx" -o /dev/null
   ptxas -arch=sm_90 -O3 "$OUT/$name.ptx" -o "$OUT/$name.sm_90.cubin"
   sha256sum "$OUT/$name.ptx" | cut -d' ' -f1 > "$OUT/$name.sm_90.cubin.src-sha256"
   echo "wrote $OUT/$name.sm_90.cubin"
