@@ -1,7 +1,8 @@
-// FlashAttention-2-style attention on tensor cores: one block = 64 queries of one (batch, head),
-// 4 warps of 16 query rows; key/value tiles of 64 stream through shared memory (cp.async, two
-// stages) while each warp keeps its scores, running max/sum and output in registers. The full
-// [Lq, Lk] score matrix never exists.
+// FlashAttention-2-style attention on tensor cores: one block = 64·MT queries of one (batch,
+// head), 4 warps of 16·MT query rows (MT = 2 for head dims up to 96: entries *_q128; else 1:
+// *_q64); key/value tiles of 64 stream through shared memory (cp.async, two stages) while each warp
+// keeps its scores, running max/sum and output in registers. The full [Lq, Lk] score matrix never
+// exists.
 //
 // Inputs are packed by attn_pack (elementwise.cu) as [B*H][L][DP] in f16/bf16 with the head dim
 // zero-padded to DP (a multiple of 16: 40 -> 48); rows past L are zero-filled by the copies and
