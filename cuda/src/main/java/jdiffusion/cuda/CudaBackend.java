@@ -211,6 +211,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** min(max(x, lo), hi) element-wise; NaN stays NaN. */
+    @Override
     public Tensor clamp(Tensor x, float lo, float hi) {
         if (!(lo <= hi)) {
             throw new IllegalArgumentException("clamp: lower bound " + lo + " above upper bound " + hi);
@@ -242,6 +243,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** Zero padding of H and W: [B, C, H, W] -> [B, C, top + H + bottom, left + W + right]. */
+    @Override
     public Tensor pad2d(Tensor x, int top, int bottom, int left, int right) {
         if (x.rank() != 4 || top < 0 || bottom < 0 || left < 0 || right < 0) {
             throw new IllegalArgumentException("pad2d: expected [B, C, H, W] and non-negative padding, got " + x
