@@ -114,11 +114,7 @@ public final class Half {
                     }
                 }
             }
-            default -> {
-                for (int i = 0; i < n; i++) {
-                    dst[dstOff + i] = storage.getFloat(from + i);
-                }
-            }
+            default -> storage.readFloats(from, dst, dstOff, n);
         }
     }
 }

@@ -18,4 +18,15 @@ public interface Storage {
      * represent them). Slow path for tests, small tensors and scalars.
      */
     float getFloat(long index);
+
+    /**
+     * Reads {@code n} elements from {@code from} as float into {@code dst[dstOff ..]}. Storages
+     * that live elsewhere (device memory) override this with one bulk copy; the default reads
+     * element by element.
+     */
+    default void readFloats(long from, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + i] = getFloat(from + i);
+        }
+    }
 }
