@@ -4,11 +4,11 @@ package jdiffusion.sampler;
  * Scalar float32 arithmetic as PyTorch's CPU kernels do it, for schedules and the samplers' scalar
  * coefficients (0-dim float32 tensors in k-diffusion).
  *
- * <p>Transcendental functions are evaluated in double with {@link StrictMath} and rounded to float:
- * nearly always the correctly rounded float result. PyTorch uses Sleef's vectorised u10 functions for
- * the first multiple-of-16 elements of a tensor and glibc's for the rest, both within one ulp of that,
- * so a schedule value may differ from PyTorch's by one ulp (the fixtures' tolerance). StrictMath is
- * chosen over Math for results that are identical on every JVM and CPU.
+ * <p>exp, log, expm1 and pow are {@link SleefF32}'s: the SLEEF u10 functions ATen applies to every
+ * element of a float tensor (build without MKL, as the fixtures' PyTorch). A PyTorch built with MKL
+ * (official x86 wheels) evaluates exp/log/expm1 of CPU tensors with MKL VML instead, and a CUDA
+ * tensor with CUDA's libdevice: each within an ulp of these; {@link #CorrectlyRounded} variants exist
+ * for comparisons.
  */
 public final class F32 {
     /** Lanes of {@code Vectorized<float>} in the AVX2 build the references ran on. */
@@ -19,15 +19,15 @@ public final class F32 {
     }
 
     public static float exp(float x) {
-        return (float) StrictMath.exp(x);
+        return SleefF32.exp(x);
     }
 
     public static float log(float x) {
-        return (float) StrictMath.log(x);
+        return SleefF32.log(x);
     }
 
     public static float expm1(float x) {
-        return (float) StrictMath.expm1(x);
+        return SleefF32.expm1(x);
     }
 
     /** Correctly rounded (float sqrt of a float is exact through double). */
@@ -36,7 +36,36 @@ public final class F32 {
     }
 
     public static float pow(float x, float y) {
-        return (float) StrictMath.pow(x, y);
+        return SleefF32.pow(x, y);
+    }
+
+    /**
+     * {@code tensor ** exponent} on a float32 tensor of n elements: ATen's {@code cpu_kernel_vec} runs
+     * SLEEF's powf on whole blocks of 16 and the C library's {@code powf} on the remaining tail (glibc's
+     * is a double-precision evaluation rounded once, which StrictMath reproduces). Exponents 0.5, 2, 3,
+     * −0.5, −1 and −2 have exact special kernels in PyTorch and are not handled here.
+     */
+    public static float[] powTensor(float[] base, float exponent) {
+        float[] out = new float[base.length];
+        int vectorised = base.length / (2 * FLOAT_LANES) * (2 * FLOAT_LANES);
+        for (int i = 0; i < base.length; i++) {
+            out[i] = i < vectorised ? SleefF32.pow(base[i], exponent) : (float) StrictMath.pow(base[i], exponent);
+        }
+        return out;
+    }
+
+    /** exp/log evaluated in double with {@link StrictMath} and rounded once (nearly always the exact rounding). */
+    public static final class CorrectlyRounded {
+        private CorrectlyRounded() {
+        }
+
+        public static float exp(float x) {
+            return (float) StrictMath.exp(x);
+        }
+
+        public static float log(float x) {
+            return (float) StrictMath.log(x);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package jdiffusion.sampler.schedule;
 
 import jdiffusion.sampler.F32;
+import jdiffusion.sampler.SleefF32;
 
 /**
  * The sigma sequences of k-diffusion ({@code get_sigmas_*}, commit ab527a9) and the webui's
@@ -25,10 +26,12 @@ final class SigmaFormulas {
         float diff = (float) (minInvRho - maxInvRho);
         float base = (float) maxInvRho;
         float rhoF = (float) rho;
-        float[] out = new float[n + 1];
+        float[] inner = new float[n];
         for (int i = 0; i < n; i++) {
-            out[i] = F32.pow(base + ramp[i] * diff, rhoF);
+            inner[i] = base + ramp[i] * diff;
         }
+        float[] out = new float[n + 1];
+        System.arraycopy(F32.powTensor(inner, rhoF), 0, out, 0, n);
         return out;
     }
 
@@ -44,14 +47,13 @@ final class SigmaFormulas {
 
     /** {@code exp(linspace(1, 0, n)^ρ · (ln σmax − ln σmin) + ln σmin)}. */
     static float[] polyexponential(int n, double sigmaMin, double sigmaMax, double rho) {
-        float[] ramp = F32.linspace(1f, 0f, n);
+        // pow with exponent 1 is a copy in PyTorch.
+        float[] ramp = rho == 1 ? F32.linspace(1f, 0f, n) : F32.powTensor(F32.linspace(1f, 0f, n), (float) rho);
         float span = (float) (StrictMath.log(sigmaMax) - StrictMath.log(sigmaMin));
         float logMin = (float) StrictMath.log(sigmaMin);
-        float rhoF = (float) rho;
         float[] out = new float[n + 1];
         for (int i = 0; i < n; i++) {
-            float r = rho == 1 ? ramp[i] : F32.pow(ramp[i], rhoF);
-            out[i] = F32.exp(r * span + logMin);
+            out[i] = F32.exp(ramp[i] * span + logMin);
         }
         return out;
     }
@@ -98,12 +100,12 @@ final class SigmaFormulas {
 
     /** "KL Optimal": tan((k/n)·atan σmin + (1 − k/n)·atan σmax) for k = 0..n; no trailing 0. */
     static float[] klOptimal(int n, double sigmaMin, double sigmaMax) {
-        float alphaMin = (float) StrictMath.atan((float) sigmaMin);
-        float alphaMax = (float) StrictMath.atan((float) sigmaMax);
+        float alphaMin = SleefF32.atan((float) sigmaMin);
+        float alphaMax = SleefF32.atan((float) sigmaMax);
         float[] out = new float[n + 1];
         for (int k = 0; k <= n; k++) {
             float frac = (float) k / (float) n;
-            out[k] = (float) StrictMath.tan(frac * alphaMin + (1f - frac) * alphaMax);
+            out[k] = SleefF32.tan(frac * alphaMin + (1f - frac) * alphaMax);
         }
         return out;
     }
