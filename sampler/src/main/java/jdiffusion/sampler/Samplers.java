@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import jdiffusion.sampler.SamplerInfo.Param;
+import jdiffusion.sampler.kdiffusion.DpmSolver;
 import jdiffusion.sampler.kdiffusion.DpmppMultistepSde;
 import jdiffusion.sampler.kdiffusion.DpmppSde;
 import jdiffusion.sampler.kdiffusion.DpmppTwoM;
@@ -11,6 +12,7 @@ import jdiffusion.sampler.kdiffusion.DpmppTwoSAncestral;
 import jdiffusion.sampler.kdiffusion.Euler;
 import jdiffusion.sampler.kdiffusion.EulerAncestral;
 import jdiffusion.sampler.kdiffusion.Lms;
+import jdiffusion.sampler.kdiffusion.Restart;
 import jdiffusion.sampler.schedule.Scheduler;
 
 /**
@@ -50,7 +52,13 @@ public final class Samplers {
             new SamplerInfo("DPM2", List.of("k_dpm_2"), "sample_dpm_2", Scheduler.KARRAS,
                     true, true, false, false, CHURN, () -> new Euler(Euler.Method.DPM2)),
             new SamplerInfo("DPM2 a", List.of("k_dpm_2_a"), "sample_dpm_2_ancestral", Scheduler.KARRAS,
-                    true, true, true, false, ETA_NOISE, () -> new EulerAncestral(true)));
+                    true, true, true, false, ETA_NOISE, () -> new EulerAncestral(true)),
+            new SamplerInfo("DPM fast", List.of("k_dpm_fast"), "sample_dpm_fast", Scheduler.UNIFORM,
+                    false, false, true, false, ETA_NOISE, () -> new DpmSolver(false)),
+            new SamplerInfo("DPM adaptive", List.of("k_dpm_ad"), "sample_dpm_adaptive", Scheduler.UNIFORM,
+                    false, false, true, false, EnumSet.of(Param.ETA), () -> new DpmSolver(true)),
+            new SamplerInfo("Restart", List.of("restart"), "restart_sampler", Scheduler.KARRAS,
+                    false, true, false, false, NONE, Restart::new));
 
     private Samplers() {
     }
@@ -80,7 +88,7 @@ public final class Samplers {
             known.append(known.isEmpty() ? "" : ", ").append(s.name());
         }
         throw new IllegalArgumentException("unknown sampler '" + name + "' (known: " + known
-                + "; DDIM, PLMS, UniPC, LCM, Restart and DPM fast/adaptive are not implemented)");
+                + "; DDIM, DDIM CFG++, PLMS, UniPC and LCM are not implemented)");
     }
 
     /**

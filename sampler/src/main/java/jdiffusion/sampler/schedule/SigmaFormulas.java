@@ -8,7 +8,7 @@ import jdiffusion.sampler.SleefF32;
  * {@code sd_schedulers.py} (v1.10.1), in PyTorch's float32 arithmetic: Python float scalars are rounded
  * to float before each tensor operation. Each returns {@code n} values plus a final 0 unless stated.
  */
-final class SigmaFormulas {
+public final class SigmaFormulas {
     private SigmaFormulas() {
     }
 
@@ -19,7 +19,7 @@ final class SigmaFormulas {
     }
 
     /** Karras et al.: {@code (σmax^(1/ρ) + ramp·(σmin^(1/ρ) − σmax^(1/ρ)))^ρ}. */
-    static float[] karras(int n, double sigmaMin, double sigmaMax, double rho) {
+    public static float[] karras(int n, double sigmaMin, double sigmaMax, double rho) {
         float[] ramp = F32.linspace(0f, 1f, n);
         double minInvRho = StrictMath.pow(sigmaMin, 1 / rho);
         double maxInvRho = StrictMath.pow(sigmaMax, 1 / rho);
