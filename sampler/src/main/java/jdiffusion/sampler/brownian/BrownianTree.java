@@ -23,14 +23,19 @@ import jdiffusion.sampler.rng.NoiseGenerator;
  * first draw of a fresh generator of the selected RNG source (the webui's {@code randn_local}).
  * Tensor arithmetic is float32 with the Python scalars rounded to float first, as PyTorch does.
  *
- * <p>Increments are recomputed from their parents when needed; a small LRU cache (torchsde's size,
- * 45) only saves time: recomputation gives the same bits.
+ * <p>Increments are recomputed from their parents when needed; an LRU cache only saves time:
+ * recomputation gives the same bits.
  */
 public final class BrownianTree {
     /** torchsde's {@code tol=1e-6}: node endpoints are rounded to 6 decimals. */
     private static final int DECIMALS = 6;
     private static final int POOL_SIZE = 24;
-    private static final int CACHE_SIZE = 45;
+    /**
+     * Increments kept (LRU). Values never depend on it; torchsde keeps 45 nodes. A query descends ~25
+     * levels at both of its ends and we store both children of every split, so we keep enough for the
+     * paths of consecutive queries (their upper levels are shared): about 32 MB, 45 to 256 entries.
+     */
+    private static final long CACHE_BYTES = 32L << 20;
 
     private final long entropy;
     private final int[] shape;
@@ -38,10 +43,11 @@ public final class BrownianTree {
     private final GeneratorFactory generators;
     private final Node root;
     private final float[] rootW;
+    private final int cacheSize;
     private final Map<Node, float[]> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Node, float[]> eldest) {
-            return size() > CACHE_SIZE;
+            return size() > cacheSize;
         }
     };
     private Node last;
@@ -87,6 +93,7 @@ public final class BrownianTree {
         this.entropy = entropy;
         this.shape = shape.clone();
         this.size = NoiseGenerator.sizeOf(shape);
+        this.cacheSize = (int) Math.max(45, Math.min(256, CACHE_BYTES / (4L * Math.max(1, size))));
         this.generators = generators;
         this.root = new Node(t0, t1, null, false);
         long[] seeds = new SeedSequence(entropy, new long[0], POOL_SIZE).generateState(3);

@@ -31,12 +31,13 @@ final class Avx2BoxMuller {
 
     /** Transforms one block of 16 uniforms in place: d[o+j], d[o+j+8] for j &lt; 8. */
     static void fill16(float[] d, int o) {
+        float[] sc = new float[2];
         for (int j = 0; j < 8; j++) {
             float u1 = 1f - d[o + j];
             float u2 = d[o + j + 8];
             float radius = (float) Math.sqrt(-2f * log(u1));
             float theta = TWO_PI * u2;
-            float[] sc = sinCos(theta);
+            sinCos(theta, sc);
             d[o + j] = radius * sc[1];
             d[o + j + 8] = radius * sc[0];
         }
@@ -69,6 +70,13 @@ final class Avx2BoxMuller {
 
     /** {@code sincos256_ps} for theta &gt;= 0: returns {sin, cos}. */
     static float[] sinCos(float theta) {
+        float[] out = new float[2];
+        sinCos(theta, out);
+        return out;
+    }
+
+    /** {@code sincos256_ps} for theta &gt;= 0 into out = {sin, cos}. */
+    static void sinCos(float theta, float[] out) {
         int j = (int) (theta * FOUR_OVER_PI);
         j = (j + 1) & ~1;
         float y = j;
@@ -95,6 +103,7 @@ final class Avx2BoxMuller {
         if (((j - 2) & 4) == 0) {
             cos = -cos;
         }
-        return new float[] {sin, cos};
+        out[0] = sin;
+        out[1] = cos;
     }
 }
