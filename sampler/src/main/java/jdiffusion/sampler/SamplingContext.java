@@ -69,6 +69,11 @@ public final class SamplingContext {
         return params;
     }
 
+    /** The denoiser (samplers that need more than D(x, σ), like DDIM CFG++, inspect it). */
+    public Denoiser denoiser() {
+        return denoiser;
+    }
+
     public boolean hasNoiseSampler() {
         return noiseSampler != null;
     }
@@ -79,7 +84,7 @@ public final class SamplingContext {
     }
 
     /** Fixes the latent shape of this run ([B, ...]); called by the sampler entry point. */
-    void begin(Tensor x) {
+    public void begin(Tensor x) {
         if (x.rank() < 2) {
             throw new IllegalArgumentException("latent must be [B, C, ...], got " + Arrays.toString(x.shape()));
         }

@@ -25,7 +25,7 @@ import jdiffusion.tensor.Tensor;
  */
 public final class CfgDenoiser implements Denoiser {
     private final DiffusionModel model;
-    private final CompVisDenoiser wrapper;
+    private final ModelWrapper wrapper;
     private final CondSchedule conds;
     private final double cfgScale;
     private final Tensor imageCond;
@@ -33,17 +33,20 @@ public final class CfgDenoiser implements Denoiser {
     private final CfgHooks hooks;
     private int step;
     private int modelCalls;
+    private double scaleMultiplier = 1.0;
+    private Tensor lastUncond;
 
     /**
      * @param model     the UNet
-     * @param wrapper   ε/v to denoised conversion and timesteps
+     * @param wrapper   what the model rows become: denoised x0 ({@link CompVisDenoiser}) or ε
+     *                  ({@link TimestepsDenoiser}, the level then being the timestep)
      * @param conds     prompt and negative prompt conditioning per call
      * @param cfgScale  "CFG scale"
      * @param imageCond image conditioning per image [B, Cc, h, w] (inpainting models), or null
      * @param options   webui options
      * @param hooks     mask blending and other per-call changes
      */
-    public CfgDenoiser(DiffusionModel model, CompVisDenoiser wrapper, CondSchedule conds, double cfgScale,
+    public CfgDenoiser(DiffusionModel model, ModelWrapper wrapper, CondSchedule conds, double cfgScale,
                        Tensor imageCond, CfgOptions options, CfgHooks hooks) {
         this.model = Objects.requireNonNull(model, "model");
         this.wrapper = Objects.requireNonNull(wrapper, "wrapper");
@@ -57,7 +60,7 @@ public final class CfgDenoiser implements Denoiser {
         this.hooks = hooks == null ? CfgHooks.NONE : hooks;
     }
 
-    public CfgDenoiser(DiffusionModel model, CompVisDenoiser wrapper, CondSchedule conds, double cfgScale) {
+    public CfgDenoiser(DiffusionModel model, ModelWrapper wrapper, CondSchedule conds, double cfgScale) {
         this(model, wrapper, conds, cfgScale, null, CfgOptions.DEFAULTS, CfgHooks.NONE);
     }
 
@@ -69,6 +72,16 @@ public final class CfgDenoiser implements Denoiser {
     /** UNet invocations so far (one per call when cond and uncond are batched). */
     public int modelCalls() {
         return modelCalls;
+    }
+
+    /** The webui's {@code cond_scale_miltiplier} (DDIM CFG++ sets 1/12.5). */
+    public void setScaleMultiplier(double value) {
+        this.scaleMultiplier = value;
+    }
+
+    /** The uncond rows [B, C, h, w] of the last call (the webui's {@code last_noise_uncond}). */
+    public Tensor lastUncond() {
+        return lastUncond;
     }
 
     @Override
@@ -179,9 +192,10 @@ public final class CfgDenoiser implements Denoiser {
             }
         }
 
-        double scale = skipUncond ? 1.0 : cfgScale;
+        double scale = skipUncond ? 1.0 : cfgScale * scaleMultiplier;
         float[] denoised = new float[b * per];
         System.arraycopy(out, n * per, denoised, 0, b * per);
+        lastUncond = Tensor.of(denoised.clone(), shape);
         for (int i = 0; i < b; i++) {
             for (int j = 0; j < index.get(i).length; j++) {
                 float f = (float) (weights.get(i)[j] * scale);

@@ -15,7 +15,7 @@ import jdiffusion.tensor.Tensor;
  * The timestep is {@code sigma_to_t(σ)}, fractional (or the nearest index with quantization, the
  * option {@code enable_quantization}). Scalars are float32 per row, as in PyTorch.
  */
-public final class CompVisDenoiser {
+public final class CompVisDenoiser implements ModelWrapper {
     private final DiscreteSchedule schedule;
     private final Parameterization parameterization;
     private final boolean quantize;
@@ -53,6 +53,7 @@ public final class CompVisDenoiser {
     }
 
     /** x: [N, C, h, w], sigma: [N] -> D(x, σ): [N, C, h, w]. */
+    @Override
     public Tensor denoise(DiffusionModel model, Tensor x, float[] sigma, Conditioning cond) {
         int n = x.dim(0);
         if (sigma.length != n || cond.rows() != n) {
