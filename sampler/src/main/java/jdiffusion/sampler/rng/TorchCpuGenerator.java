@@ -96,7 +96,7 @@ public final class TorchCpuGenerator implements NoiseGenerator {
 
     private void fill16(float[] d, int o) {
         if (kernel == CpuNormalKernel.AVX2) {
-            Avx2BoxMuller.fill16(d, o);
+            Avx2BoxMullerVector.fill16(d, o);
         } else {
             scalarFill16(d, o);
         }
