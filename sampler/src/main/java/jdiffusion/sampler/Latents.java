@@ -17,6 +17,11 @@ public final class Latents {
         return Tensor.of(a, noise.shape());
     }
 
+    /** txt2img with the option {@code sgm_noise_multiplier}: {@code noise · sqrt(1 + σ0²)}. */
+    public static Tensor scaleSgm(Tensor noise, float sigma) {
+        return scale(noise, F32.sqrt(1f + sigma * sigma));
+    }
+
     /** img2img: {@code init + noise · σ_start} (noise first multiplied, then added). */
     public static Tensor addNoise(Tensor init, Tensor noise, float sigma) {
         if (!Arrays.equals(init.shape(), noise.shape())) {
@@ -29,6 +34,11 @@ public final class Latents {
             x[i] = x[i] + n[i] * sigma;
         }
         return Tensor.of(x, init.shape());
+    }
+
+    /** The option {@code img2img_extra_noise}: {@code xi + noise · amount}. */
+    public static Tensor addExtraNoise(Tensor xi, Tensor noise, float amount) {
+        return addNoise(xi, noise, amount);
     }
 
     /**

@@ -37,6 +37,17 @@ class SamplersTest {
     }
 
     @Test
+    void catalogListsEverySampler() {
+        var names = SamplerCatalog.entries().stream().map(SamplerCatalog.Entry::name).toList();
+        assertEquals(19, names.size());
+        assertEquals(List.of("DDIM", "DDIM CFG++", "PLMS", "LCM"), names.subList(15, 19));
+        var sde = SamplerCatalog.entries().get(1);
+        assertEquals("DPM++ SDE", sde.name());
+        assertEquals("Karras", sde.defaultSchedule());
+        assertEquals("second order, Brownian noise", sde.notes());
+    }
+
+    @Test
     void flagsAndDefaults() {
         SamplerInfo dpm2 = Samplers.byName("DPM2");
         assertTrue(dpm2.discardPenultimate() && dpm2.secondOrder());
