@@ -27,5 +27,8 @@ class LatentsTest {
         assertArrayEquals(new float[] {2, 0}, Latents.addNoise(init, noise, 2f).toFloatArray());
         assertArrayEquals(new float[] {1.5f, -3}, Latents.scale(noise, 3f).toFloatArray());
         assertThrows(IllegalArgumentException.class, () -> Latents.addNoise(init, Tensor.zeros(2, 1), 1f));
+        // sgm_noise_multiplier: sqrt(1 + 3^2) = sqrt(10)
+        assertArrayEquals(new float[] {(float) Math.sqrt(10) * 0.5f, -(float) Math.sqrt(10)},
+                Latents.scaleSgm(noise, 3f).toFloatArray());
     }
 }
