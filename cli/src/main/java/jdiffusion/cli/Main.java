@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code jdiffusion} command. Subcommands arrive with their issues. */
 @Command(name = "jdiffusion", mixinStandardHelpOptions = true, version = "jdiffusion 0.1.0-SNAPSHOT",
         description = "Pure-Java Stable Diffusion with the AUTOMATIC1111 webui's img2img semantics.",
-        subcommands = {Main.Img2Img.class})
+        subcommands = {Main.Img2Img.class, EvalCommand.class, InspectCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Exit code for a command that exists but is not implemented yet. */

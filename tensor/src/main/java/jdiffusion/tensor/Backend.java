@@ -74,6 +74,9 @@ public interface Backend {
     /** x · s. */
     Tensor scale(Tensor x, float s);
 
+    /** min(max(x, lo), hi) element-wise (the VAE clamps its log-variance to [-30, 20]). */
+    Tensor clamp(Tensor x, float lo, float hi);
+
     // ---- attention -------------------------------------------------------------------------------
 
     /**
@@ -87,6 +90,12 @@ public interface Backend {
 
     /** Nearest-neighbour 2× upsampling, x: [B, C, H, W] -> [B, C, 2H, 2W]. */
     Tensor upsampleNearest2x(Tensor x);
+
+    /**
+     * Zero padding of the two spatial dimensions, x: [B, C, H, W] -> [B, C, top + H + bottom,
+     * left + W + right] (the VAE encoder's downsampling pads only right and bottom, by 1).
+     */
+    Tensor pad2d(Tensor x, int top, int bottom, int left, int right);
 
     /** Concatenation along {@code dim} (negative counts from the end). */
     Tensor concat(int dim, Tensor... parts);

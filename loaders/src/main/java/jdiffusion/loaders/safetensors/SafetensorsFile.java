@@ -1,30 +1,23 @@
 package jdiffusion.loaders.safetensors;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import jdiffusion.loaders.MissingTensorException;
 import jdiffusion.loaders.ModelFormatException;
+import jdiffusion.loaders.Printable;
 import jdiffusion.loaders.TensorSource;
 import jdiffusion.tensor.DType;
 import jdiffusion.tensor.Tensor;
@@ -44,10 +37,6 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
     /** Largest rank accepted for a tensor shape. */
     static final int MAX_RANK = 16;
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
 
     /** One header entry. */
     public record Entry(String name, DType dtype, int[] shape, long begin, long end) {
@@ -61,14 +50,16 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
     }
 
     private final Path path;
+    private final String source;
     private final Arena arena;
     private final MemorySegment data;
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
 
-    private SafetensorsFile(Path path, Arena arena, MemorySegment data, Map<String, Entry> entries,
+    private SafetensorsFile(Path path, String source, Arena arena, MemorySegment data, Map<String, Entry> entries,
                             Map<String, String> metadata) {
         this.path = path;
+        this.source = source;
         this.arena = arena;
         this.data = data;
         this.entries = entries;
@@ -79,52 +70,63 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
     public static SafetensorsFile open(Path path) throws IOException {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) {
-                throw new ModelFormatException(path + ": not a safetensors file (" + size + " bytes, shorter than the 8-byte header length)");
-            }
-            MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            long headerLen = all.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
-            if (headerLen < 2 || headerLen > MAX_HEADER_BYTES || headerLen > size - 8) {
-                throw new ModelFormatException(path + ": header length " + Long.toUnsignedString(headerLen)
-                        + " is invalid (file has " + size + " bytes; at most " + MAX_HEADER_BYTES + " accepted)");
-            }
-            byte[] header = all.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
-            MemorySegment data = all.asSlice(8 + headerLen);
-            Map<String, String> metadata = new LinkedHashMap<>();
-            Map<String, Entry> entries = parseHeader(path, header, data.byteSize(), metadata);
-            return new SafetensorsFile(path, arena, data, entries, Collections.unmodifiableMap(metadata));
+            MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            return read(all, path, path.toString(), arena);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
         }
     }
 
-    static Map<String, Entry> parseHeader(Path path, byte[] header, long dataSize, Map<String, String> metadata) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(new String(header, StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            throw new ModelFormatException(path + ": header is not valid JSON: " + e.getOriginalMessage(), e);
+    /** Validates a file already in memory (tests, fuzzing); {@code source} names it in errors. */
+    public static SafetensorsFile read(MemorySegment all, String source) {
+        return read(all, null, source, null);
+    }
+
+    private static SafetensorsFile read(MemorySegment all, Path path, String source, Arena arena) {
+        long size = all.byteSize();
+        if (size < 8) {
+            throw new ModelFormatException(source + ": not a safetensors file (" + size
+                    + " bytes, shorter than the 8-byte header length)");
         }
-        if (root == null || !root.isObject()) {
+        long headerLen = all.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+        if (headerLen < 0 || headerLen > MAX_HEADER_BYTES) {
+            throw new ModelFormatException(source + ": header length " + Long.toUnsignedString(headerLen)
+                    + " exceeds the " + MAX_HEADER_BYTES + "-byte limit (corrupt or not a safetensors file)");
+        }
+        if (headerLen > size - 8) {
+            throw new ModelFormatException(source + ": header length " + headerLen + " is larger than the file ("
+                    + size + " bytes; truncated?)");
+        }
+        if (headerLen < 2) {
+            throw new ModelFormatException(source + ": header length " + headerLen + " is too short for a JSON object");
+        }
+        byte[] header = all.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
+        MemorySegment data = all.asSlice(8 + headerLen);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        Map<String, Entry> entries = parseHeader(source, header, data.byteSize(), metadata);
+        return new SafetensorsFile(path, source, arena, data, entries, Collections.unmodifiableMap(metadata));
+    }
+
+    static Map<String, Entry> parseHeader(String path, byte[] header, long dataSize, Map<String, String> metadata) {
+        Object root = HeaderJson.parse(header, path);
+        if (!(root instanceof Map<?, ?> top)) {
             throw new ModelFormatException(path + ": header must be a JSON object");
         }
         List<Entry> list = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            String name = f.getKey();
-            JsonNode v = f.getValue();
+        for (Map.Entry<?, ?> f : top.entrySet()) {
+            String name = (String) f.getKey();
+            Object v = f.getValue();
             if (name.equals("__metadata__")) {
-                if (!v.isObject()) {
+                if (!(v instanceof Map<?, ?> meta)) {
                     throw new ModelFormatException(path + ": __metadata__ must be an object of strings");
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext(); ) {
-                    Map.Entry<String, JsonNode> kv = m.next();
-                    if (!kv.getValue().isTextual()) {
-                        throw new ModelFormatException(path + ": __metadata__ value of '" + kv.getKey() + "' is not a string");
+                for (Map.Entry<?, ?> kv : meta.entrySet()) {
+                    if (!(kv.getValue() instanceof String value)) {
+                        throw new ModelFormatException(path + ": __metadata__ value of '" + Printable.of((String) kv.getKey())
+                                + "' is not a string");
                     }
-                    metadata.put(kv.getKey(), kv.getValue().textValue());
+                    metadata.put((String) kv.getKey(), value);
                 }
                 continue;
             }
@@ -136,15 +138,19 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
         sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
         long expected = 0;
         for (Entry e : sorted) {
-            if (e.begin() != expected) {
-                throw new ModelFormatException(path + ": tensor '" + e.name() + "' starts at byte " + e.begin()
-                        + " of the data section, expected " + expected + " (data must be contiguous, without gaps or overlaps)");
+            if (e.begin() < expected) {
+                throw new ModelFormatException(path + ": tensor '" + Printable.of(e.name()) + "' at bytes [" + e.begin()
+                        + ", " + e.end() + ") overlaps the previous tensor, which ends at " + expected);
+            }
+            if (e.begin() > expected) {
+                throw new ModelFormatException(path + ": tensor '" + Printable.of(e.name()) + "' starts at byte " + e.begin()
+                        + " of the data section, leaving a gap after byte " + expected + " (data must be contiguous)");
             }
             expected = e.end();
         }
         if (expected != dataSize) {
             throw new ModelFormatException(path + ": tensors cover " + expected + " bytes of data but the file holds "
-                    + dataSize + " (truncated or trailing bytes)");
+                    + dataSize + " (" + (dataSize - expected) + " trailing bytes)");
         }
         Map<String, Entry> byName = new LinkedHashMap<>();
         for (Entry e : list) {
@@ -153,20 +159,18 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
         return Collections.unmodifiableMap(byName);
     }
 
-    private static Entry parseEntry(Path path, String name, JsonNode v, long dataSize) {
-        String where = path + ": tensor '" + name + "'";
-        if (!v.isObject()) {
+    private static Entry parseEntry(String path, String name, Object v, long dataSize) {
+        String where = path + ": tensor '" + Printable.of(name) + "'";
+        if (!(v instanceof Map<?, ?> entry)) {
             throw new ModelFormatException(where + ": entry must be an object with dtype, shape, data_offsets");
         }
-        JsonNode dt = v.get("dtype");
-        JsonNode sh = v.get("shape");
-        JsonNode off = v.get("data_offsets");
-        if (dt == null || !dt.isTextual() || sh == null || !sh.isArray() || off == null || !off.isArray() || off.size() != 2) {
+        if (!(entry.get("dtype") instanceof String dt) || !(entry.get("shape") instanceof List<?> sh)
+                || !(entry.get("data_offsets") instanceof List<?> off) || off.size() != 2) {
             throw new ModelFormatException(where + ": entry needs dtype (string), shape (array) and data_offsets ([begin, end])");
         }
-        DType dtype = DType.fromSafetensors(dt.textValue());
+        DType dtype = DType.fromSafetensors(dt);
         if (dtype == null) {
-            throw new ModelFormatException(where + ": unknown dtype '" + dt.textValue() + "'");
+            throw new ModelFormatException(where + ": unknown dtype '" + Printable.of(dt) + "'");
         }
         if (sh.size() > MAX_RANK) {
             throw new ModelFormatException(where + ": rank " + sh.size() + " exceeds " + MAX_RANK);
@@ -174,28 +178,26 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
         int[] shape = new int[sh.size()];
         long count = 1;
         for (int i = 0; i < shape.length; i++) {
-            JsonNode d = sh.get(i);
-            if (!d.canConvertToLong() || !d.isIntegralNumber() || d.longValue() < 0 || d.longValue() > Integer.MAX_VALUE) {
-                throw new ModelFormatException(where + ": shape " + sh + " has an invalid dimension");
+            if (!(sh.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
+                throw new ModelFormatException(where + ": shape " + json(sh) + " has an invalid dimension");
             }
-            shape[i] = (int) d.longValue();
+            shape[i] = (int) (long) d;
             count = multiplyOrFail(count, shape[i], where, sh);
         }
-        JsonNode b = off.get(0);
-        JsonNode e = off.get(1);
-        if (!b.isIntegralNumber() || !e.isIntegralNumber() || !b.canConvertToLong() || !e.canConvertToLong()) {
-            throw new ModelFormatException(where + ": data_offsets " + off + " are not integers");
+        if (!(off.get(0) instanceof Long begin) || !(off.get(1) instanceof Long end)) {
+            throw new ModelFormatException(where + ": data_offsets " + json(off) + " are not integers");
         }
-        long begin = b.longValue();
-        long end = e.longValue();
-        if (begin < 0 || end < begin || end > dataSize) {
-            throw new ModelFormatException(where + ": data_offsets " + off + " outside the data section of "
-                    + dataSize + " bytes");
+        if (begin < 0 || end < begin) {
+            throw new ModelFormatException(where + ": data_offsets " + json(off) + " are not a range [begin, end)");
+        }
+        if (end > dataSize) {
+            throw new ModelFormatException(where + ": data_offsets " + json(off) + " end beyond the " + dataSize
+                    + " bytes of data in the file (truncated?)");
         }
         long bytes = multiplyOrFail(count, dtype.byteSize(), where, sh);
         if (end - begin != bytes) {
-            throw new ModelFormatException(where + ": shape " + sh + " of " + dtype + " needs " + bytes
-                    + " bytes but data_offsets " + off + " span " + (end - begin));
+            throw new ModelFormatException(where + ": shape " + json(sh) + " of " + dtype + " needs " + bytes
+                    + " bytes but data_offsets " + json(off) + " span " + (end - begin));
         }
         if (count > Integer.MAX_VALUE - 16) {
             throw new ModelFormatException(where + ": " + count + " elements exceed what one tensor may hold (2^31)");
@@ -203,14 +205,26 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
         return new Entry(name, dtype, shape, begin, end);
     }
 
-    private static long multiplyOrFail(long a, long b, String where, JsonNode shape) {
+    /** A short JSON-like rendering of a small array of header values, for messages. */
+    private static String json(List<?> values) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < values.size() && i < MAX_RANK + 1; i++) {
+            Object v = values.get(i);
+            sb.append(i == 0 ? "" : ",").append(v instanceof String s ? "\"" + Printable.of(s) + "\""
+                    : v instanceof Map || v instanceof List ? "..." : String.valueOf(v));
+        }
+        return sb.append(values.size() > MAX_RANK + 1 ? ",...]" : "]").toString();
+    }
+
+    private static long multiplyOrFail(long a, long b, String where, List<?> shape) {
         try {
             return Math.multiplyExact(a, b);
         } catch (ArithmeticException ex) {
-            throw new ModelFormatException(where + ": shape " + shape + " overflows");
+            throw new ModelFormatException(where + ": shape " + json(shape) + " overflows");
         }
     }
 
+    /** The file, or null for a file read from memory. */
     public Path path() {
         return path;
     }
@@ -239,18 +253,20 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
     public Tensor tensor(String name) {
         Entry e = entries.get(name);
         if (e == null) {
-            throw new MissingTensorException(path.toString(), name);
+            throw new MissingTensorException(source, name);
         }
         return Tensor.wrap(data.asSlice(e.begin(), e.end() - e.begin()), e.dtype(), e.shape());
     }
 
     @Override
     public String description() {
-        return path.toString();
+        return source;
     }
 
     @Override
     public void close() {
-        arena.close();
+        if (arena != null) {
+            arena.close();
+        }
     }
 }

@@ -285,6 +285,17 @@ public final class CpuBackend implements Backend {
         return y;
     }
 
+    @Override
+    public Tensor clamp(Tensor x, float lo, float hi) {
+        if (!(lo <= hi)) {
+            throw new IllegalArgumentException("clamp: lower bound " + lo + " above upper bound " + hi);
+        }
+        Tensor y = x.copy();
+        float[] d = y.array();
+        par.forRange(y.size(), 8192, (i0, i1) -> Pointwise.clamp(d, i0, i1 - i0, lo, hi));
+        return y;
+    }
+
     // ---- attention -------------------------------------------------------------------------------
 
     @Override
@@ -326,6 +337,20 @@ public final class CpuBackend implements Backend {
         int w = x.dim(3);
         Tensor y = Tensor.zeros(x.dim(0), x.dim(1), 2 * h, 2 * w);
         Layout.upsampleNearest2x(par, x.array(), x.offset(), x.dim(0) * x.dim(1), h, w, y.array());
+        return y;
+    }
+
+    @Override
+    public Tensor pad2d(Tensor x, int top, int bottom, int left, int right) {
+        if (x.rank() != 4 || top < 0 || bottom < 0 || left < 0 || right < 0) {
+            throw new IllegalArgumentException("pad2d: expected [B, C, H, W] and non-negative padding, got " + x
+                    + " with top " + top + ", bottom " + bottom + ", left " + left + ", right " + right);
+        }
+        x = x.asF32();
+        int h = x.dim(2);
+        int w = x.dim(3);
+        Tensor y = Tensor.zeros(x.dim(0), x.dim(1), top + h + bottom, left + w + right);
+        Layout.pad2d(par, x.array(), x.offset(), x.dim(0) * x.dim(1), h, w, top, bottom, left, right, y.array());
         return y;
     }
 

@@ -78,4 +78,21 @@ final class Layout {
             }
         });
     }
+
+    /**
+     * [planes, H, W] -> [planes, top + H + bottom, left + W + right]; dst must be zero-filled, only
+     * the interior is written.
+     */
+    static void pad2d(Parallel par, float[] src, int so, int planes, int h, int w,
+                      int top, int bottom, int left, int right, float[] dst) {
+        int ho = top + h + bottom;
+        int wo = left + w + right;
+        par.forRange(planes * h, Math.max(1, 4096 / Math.max(1, w)), (r0, r1) -> {
+            for (int row = r0; row < r1; row++) {
+                int p = row / h;
+                int y = row % h;
+                System.arraycopy(src, so + row * w, dst, (p * ho + top + y) * wo + left, w);
+            }
+        });
+    }
 }

@@ -27,6 +27,14 @@ public final class Pointwise {
         }
     }
 
+    /** x[off .. off+n) = min(max(x, lo), hi) in place (NaN stays NaN, as in PyTorch). */
+    public static void clamp(float[] x, int off, int n, float lo, float hi) {
+        for (int i = off; i < off + n; i++) {
+            float v = x[i];
+            x[i] = v < lo ? lo : v > hi ? hi : v;
+        }
+    }
+
     /** x·σ(x) = x / (1 + e^−x). */
     public static void silu(float[] x, int off, int n) {
         int i = 0;
