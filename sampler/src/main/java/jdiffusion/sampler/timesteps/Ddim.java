@@ -23,6 +23,7 @@ public final class Ddim implements TimestepSampler {
 
     @Override
     public Tensor sample(Tensor x0, int[] timesteps, DiscreteSchedule schedule, SamplingContext ctx) {
+        Timesteps.check(timesteps, schedule);
         CfgDenoiser cfg = null;
         if (cfgPlusPlus) {
             if (!(ctx.denoiser() instanceof CfgDenoiser c)) {

@@ -16,6 +16,7 @@ public final class Plms implements TimestepSampler {
 
     @Override
     public Tensor sample(Tensor x0, int[] timesteps, DiscreteSchedule schedule, SamplingContext ctx) {
+        Timesteps.check(timesteps, schedule);
         int n = timesteps.length;
         ctx.begin(x0);
         float[] x = x0.toFloatArray();

@@ -56,6 +56,19 @@ public final class Timesteps {
         return new Start(Tensor.of(x, init.shape()), Arrays.copyOf(timesteps, tEnc));
     }
 
+    /** Rejects an empty, unordered or out-of-range timestep list with a message naming it. */
+    static void check(int[] timesteps, DiscreteSchedule schedule) {
+        if (timesteps.length == 0) {
+            throw new IllegalArgumentException("timestep sampler needs at least one timestep");
+        }
+        for (int i = 0; i < timesteps.length; i++) {
+            if (timesteps[i] < 0 || timesteps[i] >= schedule.size() || (i > 0 && timesteps[i] <= timesteps[i - 1])) {
+                throw new IllegalArgumentException("timesteps must increase within [0, " + schedule.size() + "), got "
+                        + Arrays.toString(timesteps));
+            }
+        }
+    }
+
     /** Where an img2img run starts. */
     public record Start(Tensor x, int[] timesteps) {
     }

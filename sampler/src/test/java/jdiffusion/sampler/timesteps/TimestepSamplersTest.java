@@ -91,6 +91,10 @@ class TimestepSamplersTest {
         assertEquals(4, Timesteps.webui(2, true).length);   // 3 steps: stride 333 -> 0, 333, 666, 999
         assertArrayEquals(new int[] {1}, Timesteps.webui(1, false));
         assertThrows(IllegalArgumentException.class, () -> Timesteps.webui(0, false));
+        var ctx = SamplingContext.of((x, t) -> x, () -> Tensor.zeros(1, 1, 1, 1));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new Plms().sample(Tensor.zeros(1, 1, 1, 1), new int[] {1, 1000}, SD, ctx));
+        assertTrue(e.getMessage().contains("1000"), e.getMessage());
     }
 
     @Test
