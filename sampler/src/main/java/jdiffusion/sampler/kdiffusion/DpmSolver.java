@@ -4,6 +4,7 @@ import jdiffusion.sampler.F32;
 import jdiffusion.sampler.KSampler;
 import jdiffusion.sampler.SamplerParams;
 import jdiffusion.sampler.SamplingContext;
+import jdiffusion.tensor.Tensor;
 
 /**
  * k-diffusion's {@code DPMSolver} (Lu et al. 2022) behind the webui's "DPM fast"
@@ -12,10 +13,10 @@ import jdiffusion.sampler.SamplingContext;
  * rtol 0.05, atol 0.0078, h_init 0.05). With η &gt; 0 (the webui default 1) each step adds ancestral
  * noise drawn through the noise sampler.
  *
- * <p>These functions take a σ range instead of a schedule. Like the webui's img2img path, this adapter
- * uses σ_max = sigmas[0], σ_min = the last positive sigma and n = len(sigmas) − 1; for txt2img the
- * webui passes the model's σ range (σ_table[0], σ_table[999]), which the caller gets by handing a
- * schedule with those ends.
+ * <p>These functions take a σ range instead of a schedule. Like the webui's img2img path, the
+ * {@link KSampler} entry uses σ_max = sigmas[0], σ_min = the last positive sigma and
+ * n = len(sigmas) − 1; for txt2img the webui passes the model's σ range (σ_table[0], σ_table[999]) and
+ * n = steps: use {@link #sample(Tensor, float, float, int, SamplingContext)}.
  */
 public final class DpmSolver implements KSampler {
     private final boolean adaptive;
@@ -118,6 +119,18 @@ public final class DpmSolver implements KSampler {
             out[i] = b[i] - c3 * (epsR2[i] - eps[i]);
         }
         return out;
+    }
+
+    /** The webui's txt2img call: the model's σ range and the step count. */
+    public Tensor sample(Tensor x, float sigmaMin, float sigmaMax, int n, SamplingContext ctx) {
+        if (!(sigmaMin > 0) || !(sigmaMax > 0)) {
+            throw new IllegalArgumentException("DPM fast/adaptive need positive sigma_min and sigma_max, got "
+                    + sigmaMin + ", " + sigmaMax);
+        }
+        ctx.begin(x);
+        float[] out = adaptive ? adaptive(x.toFloatArray(), tOf(sigmaMax), tOf(sigmaMin), ctx)
+                : fast(x.toFloatArray(), tOf(sigmaMax), tOf(sigmaMin), n, ctx);
+        return Tensor.of(out, x.shape());
     }
 
     @Override

@@ -70,6 +70,20 @@ class ConvergenceTest {
         return max;
     }
 
+    @org.junit.jupiter.api.Test
+    void dpmFastWithTheModelRangeLikeTxt2img() {
+        DiscreteSchedule sd = DiscreteSchedule.stableDiffusion();
+        float[] c = new float[N];
+        Tensor x = Tensor.full(3f, 2, 4, 5, 3);
+        SamplingContext ctx = new SamplingContext(gaussian(c), () -> Tensor.zeros(2, 4, 5, 3), null,
+                SamplerParams.DEFAULTS.withEta(0), null, null);
+        float[] out = new DpmSolver(false).sample(x, sd.sigmaMin(), sd.sigmaMax(), 30, ctx).toFloatArray();
+        assertEquals(30, ctx.modelCalls());
+        // c = 0: x(σmin) = 3·sqrt((s² + σmin²)/(s² + σmax²))
+        double expected = 3 * Math.sqrt((S2 + (double) sd.sigmaMin() * sd.sigmaMin()) / (S2 + (double) sd.sigmaMax() * sd.sigmaMax()));
+        assertEquals(expected, out[0], 1e-3);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"Euler", "Euler a", "Heun", "DPM2", "DPM2 a", "LMS", "DPM++ 2M", "DPM++ 2S a", "DPM++ SDE",
         "DPM++ 2M SDE", "DPM++ 2M SDE Heun", "DPM++ 3M SDE", "DPM fast", "DPM adaptive"})
