@@ -3,6 +3,8 @@ package jdiffusion.sd.pipeline;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * The webui's generation entry points ({@code processing.process_images}) over one loaded
@@ -11,6 +13,7 @@ import java.util.Objects;
  */
 public final class Pipeline {
     private final SdModel model;
+    private final RandomGenerator random = new SplittableRandom();
 
     public Pipeline(SdModel model) {
         this.model = Objects.requireNonNull(model, "model");
@@ -20,6 +23,14 @@ public final class Pipeline {
         return model;
     }
 
+    private static ProgressListener orNone(ProgressListener l) {
+        return l == null ? ProgressListener.NONE : l;
+    }
+
+    private static Cancellation orNever(Cancellation c) {
+        return c == null ? Cancellation.none() : c;
+    }
+
     /** txt2img ({@code StableDiffusionProcessingTxt2Img}), with hires fix when enabled. */
     public GenerationResult txt2img(Txt2ImgRequest request, ProgressListener listener, Cancellation cancel) {
         throw new UnsupportedOperationException("txt2img: implementation in progress on branch pipeline");
@@ -27,7 +38,7 @@ public final class Pipeline {
 
     /** img2img / inpainting ({@code StableDiffusionProcessingImg2Img}). */
     public GenerationResult img2img(Img2ImgRequest request, ProgressListener listener, Cancellation cancel) {
-        throw new UnsupportedOperationException("img2img: implementation in progress on branch pipeline");
+        return Img2ImgProcess.run(model, request, orNone(listener), orNever(cancel), random);
     }
 
     /**
