@@ -57,7 +57,7 @@ final class Img2ImgProcess {
         CanvasLayers.Inputs in = CanvasLayers.resolve(is.canvas(), is.maskTransparency(), is.maskBlurX());
         int width = gs.width();
         int height = gs.height();
-        if (is.scaleBy() != 0 && is.canvas().mode() != CanvasMode.BATCH) {
+        if (is.scaleBy() != 0) {
             Image first = in.images().getFirst(); // §2.2 "Resize by": truncated, not rounded to 8
             width = (int) (first.width() * is.scaleBy());
             height = (int) (first.height() * is.scaleBy());

@@ -33,7 +33,7 @@ public final class Pipeline {
 
     /** txt2img ({@code StableDiffusionProcessingTxt2Img}), with hires fix when enabled. */
     public GenerationResult txt2img(Txt2ImgRequest request, ProgressListener listener, Cancellation cancel) {
-        throw new UnsupportedOperationException("txt2img: implementation in progress on branch pipeline");
+        return Txt2ImgProcess.run(model, request, orNone(listener), orNever(cancel), random);
     }
 
     /** img2img / inpainting ({@code StableDiffusionProcessingImg2Img}). */
@@ -49,6 +49,6 @@ public final class Pipeline {
      */
     public BatchResult img2imgBatch(Img2ImgRequest template, Path inputDir, Path maskDir, ProgressListener listener,
                                     Cancellation cancel) throws IOException {
-        throw new UnsupportedOperationException("img2img batch: implementation in progress on branch pipeline");
+        return BatchFolder.run(this, template, inputDir, maskDir, orNone(listener), orNever(cancel));
     }
 }
