@@ -12,6 +12,10 @@ final class TensorRecorder implements ProgressListener {
     final List<Phase> phases = new ArrayList<>();
     final List<StepProgress> steps = new ArrayList<>();
     final int iteration;
+    /** Filled in by tests that keep the run's first infotext and output image here. */
+    String info;
+    jdiffusion.sd.image.Image output;
+    GenerationResult result;
 
     TensorRecorder(int iteration) {
         this.iteration = iteration;
