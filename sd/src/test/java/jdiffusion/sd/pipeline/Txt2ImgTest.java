@@ -62,7 +62,8 @@ class Txt2ImgTest {
                 + "Seed: 1234, Size: 64x64, Model hash: " + model.hash() + ", Model: tiny-sd15, RNG: CPU, Version: "
                 + Infotexts.VERSION, img.infotext());
         GenerationResult again = pipeline.txt2img(Txt2ImgRequest.of(base().build()), null, null);
-        assertTrue(again.images().getFirst().image().sameAs(img.image()), "same settings, same pixels");
+        // Same settings, same pixels (within the ±1 rule: the CPU kernels' last bits differ before the JIT warms up).
+        Compare.uint8("repeat run", img.image(), again.images().getFirst().image());
         assertEquals(List.of(Phase.TEXT, Phase.SAMPLING, Phase.VAE_DECODE, Phase.POSTPROCESS), rec.phases);
         assertEquals(4, rec.steps.size());
         assertEquals(64, rec.steps.getFirst().preview().get().getFirst().width(), "preview decodes the denoised latent");
@@ -75,7 +76,7 @@ class Txt2ImgTest {
         assertEquals(4, r.images().size());
         // Batch-size invariance: image k of a batch equals the single-image run with its seed.
         GenerationResult single = pipeline.txt2img(Txt2ImgRequest.of(base().seed(1236).build()), null, null);
-        assertTrue(single.images().getFirst().image().sameAs(r.images().get(2).image()));
+        Compare.uint8("batch invariance", single.images().getFirst().image(), r.images().get(2).image());
         assertTrue(r.images().get(3).infotext().contains("Seed: 1237,"));
         // A variation strength gives every image the same seed and subseeds seed + k.
         GenerationResult v = pipeline.txt2img(Txt2ImgRequest.of(base().batchSize(2).variation(77, 0.3).build()), null, null);
