@@ -62,6 +62,7 @@ final class Img2ImgProcess {
             width = (int) (first.width() * is.scaleBy());
             height = (int) (first.height() * is.scaleBy());
         }
+        SizeCheck.check(model, width, height);
         int requested = gs.batchSize();
         JobSeeds seeds = JobSeeds.of(gs, requested * gs.batchCount(), random);
         GeneratorFactory generators = gs.rng().factory();

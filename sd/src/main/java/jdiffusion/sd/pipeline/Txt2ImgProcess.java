@@ -51,6 +51,7 @@ final class Txt2ImgProcess {
 
     private GenerationResult run(RandomGenerator random) {
         SamplerChoice choice = SamplerChoice.of(gs.samplerName(), gs.scheduler());
+        SizeCheck.check(model, gs.width(), gs.height());
         int b = gs.batchSize();
         JobSeeds seeds = JobSeeds.of(gs, b * gs.batchCount(), random);
         GeneratorFactory generators = gs.rng().factory();
@@ -95,6 +96,7 @@ final class Txt2ImgProcess {
             model.upscaler(hr.upscaler()); // an unknown upscaler fails before any sampling
         }
         HiresTarget target = HiresTarget.of(hr, gs.width(), gs.height(), info);
+        SizeCheck.check(model, target.width() - 8 * target.truncateX(), target.height() - 8 * target.truncateY());
         if (hr.steps() != 0) {
             info.put("Hires steps", hr.steps());
         }
