@@ -86,6 +86,7 @@ final class Img2ImgInit {
 
         // §3.1 encode: X = pixels/255, VAE input 2X − 1, each image on its own.
         Tensor pixels = pixels(prepared);
+        obs.tensor("init_image", pixels);
         Tensor source = twoXMinusOne(pixels);
         Tensor z = vae.encode(source);
         obs.tensor("init_latent_vae", z);

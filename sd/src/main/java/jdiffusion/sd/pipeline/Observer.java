@@ -79,7 +79,11 @@ final class Observer {
             public Tensor beforeDenoise(Tensor x, float[] sigma, int step) {
                 tensor("call." + step + ".x", x);
                 tensor("call." + step + ".sigma", sigma);
-                return inner.beforeDenoise(x, sigma, step);
+                Tensor in = inner.beforeDenoise(x, sigma, step);
+                if (in != x) {
+                    tensor("call." + step + ".model_x", in); // DDIM/PLMS: the blended model input
+                }
+                return in;
             }
 
             @Override

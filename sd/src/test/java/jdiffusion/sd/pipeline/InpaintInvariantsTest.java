@@ -76,6 +76,30 @@ class InpaintInvariantsTest {
     }
 
     @Test
+    void ddimBlendsTheModelInputWithTheNoiseFreeLatent() {
+        // Check 23: with mask_before_denoising the UNet input is z0 where nm = 0; check 24: so is the final latent.
+        Img2ImgSettings s = Img2ImgSettings.builder(Canvas.inpaint(PICTURE, MASK)).denoisingStrength(0.5).build();
+        TensorRecorder rec = run(PIPELINE, settings("DDIM", 8).build(), s);
+        float[] nm = nmask(rec);
+        float[] z0 = rec.get("init_latent").toFloatArray();
+        assertEquals(3, rec.calls());
+        for (int k = 0; k < rec.calls(); k++) {
+            float[] in = rec.get("call." + k + ".model_x").toFloatArray();
+            float[] x = rec.get("call." + k + ".x").toFloatArray();
+            for (int i = 0; i < in.length; i++) {
+                float m = nm[i % nm.length];
+                assertEquals(m == 0f ? z0[i] : x[i], in[i], 0f, "model input of call " + k + " at " + i);
+            }
+        }
+        float[] fin = rec.get("x_final").toFloatArray();
+        for (int i = 0; i < fin.length; i++) {
+            if (nm[i % nm.length] == 0f) {
+                assertEquals(z0[i], fin[i], 0f);
+            }
+        }
+    }
+
+    @Test
     void latentNothingAndLatentNoise() {
         Img2ImgSettings nothing = Img2ImgSettings.builder(Canvas.inpaintUpload(PICTURE, MASK))
                 .maskedContent(MaskedContent.LATENT_NOTHING).denoisingStrength(0.5).build();
