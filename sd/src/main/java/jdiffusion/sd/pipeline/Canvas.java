@@ -2,7 +2,10 @@ package jdiffusion.sd.pipeline;
 
 import java.util.List;
 import java.util.Objects;
+import jdiffusion.sd.image.Composite;
+import jdiffusion.sd.image.Convert;
 import jdiffusion.sd.image.Image;
+import jdiffusion.sd.image.Mode;
 
 /**
  * What the user put on the img2img tab: the layers of one {@link CanvasMode}. Use the factories;
@@ -70,6 +73,21 @@ public record Canvas(CanvasMode mode, List<Image> images, Image mask, Image orig
     /** One file of a "Batch" run: the picture as read and its mask (or null), used as they are. */
     public static Canvas batch(Image picture, Image mask) {
         return new Canvas(CanvasMode.BATCH, List.of(picture), mask, null);
+    }
+
+    /**
+     * The picture with a stroke layer painted on it, as the webui's colour-sketch canvas hands it on:
+     * {@code strokes} (RGBA, transparent where nothing was drawn, same size) alpha-composited over
+     * {@code picture}, as RGB. Use it for the Sketch tab and as the stroked picture of Inpaint sketch.
+     */
+    public static Image withStrokes(Image picture, Image strokes) {
+        if (picture.width() != strokes.width() || picture.height() != strokes.height()) {
+            throw new IllegalArgumentException("the stroke layer is " + strokes.width() + "x" + strokes.height()
+                    + " but the picture is " + picture.width() + "x" + picture.height());
+        }
+        Image base = Convert.convert(picture, Mode.RGBA);
+        Image layer = Convert.convert(strokes, Mode.RGBA);
+        return Convert.convert(Composite.alphaComposite(base, layer), Mode.RGB);
     }
 
     /** Whether the job is an inpainting job (before the blank-mask rules of "Only masked"). */
