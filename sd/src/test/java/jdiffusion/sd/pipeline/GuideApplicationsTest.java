@@ -23,7 +23,7 @@ class GuideApplicationsTest {
     }
 
     private static GenerationSettings.Builder common(String prompt) {
-        return GenerationSettings.builder().prompt(prompt).negativePrompt("blurry").sampler("DPM++ 2M").steps(6)
+        return GenerationSettings.builder().prompt(prompt).negativePrompt("blurry").sampler("DPM++ 2M").steps(4)
                 .seed(1).size(128, 128).rng(RngSource.CPU);
     }
 
