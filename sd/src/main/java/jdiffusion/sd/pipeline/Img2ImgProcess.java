@@ -74,7 +74,7 @@ final class Img2ImgProcess {
         int b = init.batchSize();
         SamplerPlan plan = new SamplerPlan(choice, gs.sampler(), model.schedule(), model.config().prediction(),
                 model.config().architecture().name().startsWith("SDXL"));
-        TextStage text = new TextStage(model, ConditioningOptions.defaults().withEmphasis(gs.emphasis())
+        TextStage text = model.textStage(ConditioningOptions.defaults().withEmphasis(gs.emphasis())
                 .withClipSkip(gs.clipSkip()), gs.sampler().padConds());
         try {
             for (int n = 0; n < gs.batchCount(); n++) {

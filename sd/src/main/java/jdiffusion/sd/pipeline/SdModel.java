@@ -49,6 +49,7 @@ public final class SdModel implements AutoCloseable {
     private final Upscalers upscalers;
     private final long loadNanos;
     private LoraActivator loras;
+    private TextStage textStage;
     private String hash;
     private String vaeHash;
 
@@ -262,6 +263,18 @@ public final class SdModel implements AutoCloseable {
             loras = new LoraActivator(library, weights, pickles(), backend);
         }
         return loras;
+    }
+
+    /**
+     * The text stage for these conditioning options, kept between generations so unchanged prompts and
+     * LoRA sets are not encoded or merged again (the webui's conditioning cache); one set of options is
+     * kept at a time.
+     */
+    synchronized TextStage textStage(jdiffusion.sd.conditioning.ConditioningOptions options, boolean padConds) {
+        if (textStage == null || !textStage.sameOptions(options, padConds)) {
+            textStage = new TextStage(this, options, padConds);
+        }
+        return textStage;
     }
 
     /** The upscaler named as in the webui ("None" → null, "Lanczos", "Nearest", an ESRGAN model). */

@@ -70,7 +70,11 @@ final class TextStage {
      * @param width     size conditioning (SDXL): the pass's target width
      * @param height    the pass's target height
      */
-    Encoded encode(List<String> prompts, List<String> negatives, ScheduleOptions steps, int width, int height) {
+    boolean sameOptions(ConditioningOptions o, boolean pad) {
+        return options.equals(o) && padConds == pad;
+    }
+
+    synchronized Encoded encode(List<String> prompts, List<String> negatives, ScheduleOptions steps, int width, int height) {
         ExtraNetworks.ParsedBatch parsed = ExtraNetworks.parseBatch(prompts);
         List<String> ignored = new ArrayList<>();
         List<LoraActivation> acts = LoraActivation.fromNetworks(parsed.networks(), ignored);

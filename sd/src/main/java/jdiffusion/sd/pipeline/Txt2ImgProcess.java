@@ -58,7 +58,7 @@ final class Txt2ImgProcess {
         boolean sdxl = model.config().architecture().name().startsWith("SDXL");
         SamplerPlan plan = new SamplerPlan(choice, gs.sampler(), model.schedule(), model.config().prediction(), sdxl);
         ConditioningOptions co = ConditioningOptions.defaults().withEmphasis(gs.emphasis()).withClipSkip(gs.clipSkip());
-        TextStage text = new TextStage(model, co, gs.sampler().padConds());
+        TextStage text = model.textStage(co, gs.sampler().padConds());
 
         Map<String, Object> initInfo = new LinkedHashMap<>();
         Hires h = hr.enabled() ? hiresSetup(choice, initInfo, sdxl, co) : null;
@@ -102,7 +102,7 @@ final class Txt2ImgProcess {
         }
         info.put("Hires upscaler", hr.upscaler());
         SamplerPlan plan = new SamplerPlan(choice, gs.sampler(), model.schedule(), model.config().prediction(), sdxl);
-        return new Hires(plan, target, prompt, negative, new TextStage(model, co, gs.sampler().padConds()));
+        return new Hires(plan, target, prompt, negative, model.textStage(co, gs.sampler().padConds()));
     }
 
     private GenerationResult result(JobSeeds seeds) {
