@@ -5,10 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import jdiffusion.sampler.SamplerCatalog;
 import jdiffusion.sampler.SamplingCancelledException;
 import jdiffusion.sampler.cfg.CfgHooks;
 import jdiffusion.sampler.rng.GeneratorFactory;
 import jdiffusion.sampler.rng.ImageRng;
+import jdiffusion.sampler.schedule.Scheduler;
 import jdiffusion.sd.conditioning.ConditioningOptions;
 import jdiffusion.sd.image.Decode;
 import jdiffusion.sd.image.Image;
@@ -182,8 +184,12 @@ final class Txt2ImgProcess {
                     obs, cancel);
             SamplingRun.Outcome out = SamplingRun.img2img(pass, z, noise, rng,
                     Img2ImgSteps.of(steps, hr.denoisingStrength(), true), hr.extraNoise());
+            // get_sigmas records the hires schedule only when it ran a scheduler function (not the model's own
+            // uniform sigmas, not a timestep sampler) whose label differs from the first pass's.
             String hiresLabel = h.plan().scheduleLabel(hr.scheduler() == null ? gs.scheduler() : hr.scheduler());
-            if (!hiresLabel.equals(firstPlan.scheduleLabel(gs.scheduler()))) {
+            boolean function = h.plan().choice().kind() != SamplerCatalog.Kind.TIMESTEPS
+                    && !hiresLabel.equals(Scheduler.AUTOMATIC.label());
+            if (function && !hiresLabel.equals(firstPlan.scheduleLabel(gs.scheduler()))) {
                 extra.put("Hires schedule type", hiresLabel);
             }
             extra.putAll(out.infotext());

@@ -149,5 +149,11 @@ class Txt2ImgTest {
         assertEquals("a blue barn", p.get("Hires prompt"));
         assertEquals("Karras", p.get("Hires schedule type"));
         assertEquals("Lanczos", p.get("Hires upscaler"));
+        // A hires sampler on the model's own uniform sigmas records no hires schedule (DPM++ 2M's Karras first pass).
+        HiresFix euler = HiresFix.builder().steps(1).denoisingStrength(0.3).sampler("Euler").build();
+        String info = pipeline.txt2img(new Txt2ImgRequest(base().sampler("DPM++ 2M").build(), euler), null, null)
+                .images().getFirst().infotext();
+        assertTrue(info.contains("Schedule type: Karras") && info.contains("Hires sampler: Euler"), info);
+        assertFalse(info.contains("Hires schedule type"), info);
     }
 }
