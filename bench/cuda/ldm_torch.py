@@ -7,6 +7,7 @@ Functional style: a `Params` object hands out weights in the compute dtype on th
 `unet_forward` / `vae_decode` walk the LDM module tree. Attention uses
 `torch.nn.functional.scaled_dot_product_attention` where torch has it (2.x), else softmax(QKᵀ/√d)V.
 """
+import functools
 import json
 import math
 import re
@@ -62,7 +63,7 @@ class Params:
         self.dtype = dtype
         self.cache = cache
         self.store = {}
-        self.names = {k[len(prefix):] for k in raw if k.startswith(prefix)}
+        self.names = frozenset(k[len(prefix):] for k in raw if k.startswith(prefix))
 
     def has(self, name):
         return name in self.names
@@ -132,7 +133,10 @@ def timestep_embedding(t, dim):
 
 # ---- UNet -------------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=None)
 def _indices(names, pattern):
+    """Sorted indices captured by pattern over the key names; cached, as the forward asks again on
+    every call (a frozenset caches its hash, so a lookup costs no scan of the names)."""
     return sorted({int(m.group(1)) for n in names for m in [re.match(pattern, n)] if m})
 
 

@@ -84,6 +84,33 @@ def time_ms(fn, iters, warmup, device):
     return statistics.median(ms), min(ms), out
 
 
+def graph_ms(fn, iters):
+    """Median time of one replay of fn captured in a CUDA graph: PyTorch's kernels without its
+    Python and dispatcher cost (a lower bound for any eager framework on these kernels)."""
+    with torch.no_grad():
+        s = torch.cuda.Stream()
+        s.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(s):
+            for _ in range(2):
+                fn()
+        torch.cuda.current_stream().wait_stream(s)
+        g = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(g):
+            fn()
+        g.replay()
+        torch.cuda.synchronize()
+        ms = []
+        for _ in range(iters):
+            st, en = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            st.record()
+            g.replay()
+            en.record()
+            en.synchronize()
+            ms.append(st.elapsed_time(en))
+    del g
+    return statistics.median(ms)
+
+
 def compare(r, args):
     """Times PyTorch on the harness's inputs and compares outputs; returns a table row (dict)."""
     dev = args.device
@@ -104,6 +131,13 @@ def compare(r, args):
     row = dict(model=r["model"], component=r["component"], shape=r["shape"], ours_ms=r["ms"], ours_first_s=r["first_s"])
     ms, mn, out16 = time_ms(lambda: run(p16), args.iters, args.warmup, dev)
     row.update(torch_ms=ms, torch_min_ms=mn, ratio=r["ms"] / ms)
+    if dev == "cuda":
+        try:
+            row["torch_graph_ms"] = graph_ms(lambda: run(p16), args.iters)
+            row["ratio_graph"] = r["ms"] / row["torch_graph_ms"]
+        except Exception as e:  # keep the eager numbers
+            print(f"CUDA-graph timing of {r['model']} {r['component']} failed: {e!r}", flush=True)
+        torch.cuda.empty_cache()
     if args.channels_last and dev == "cuda":
         # the same weights in channels-last memory format (4-D convolution weights only)
         for k, v in p16.store.items():
@@ -113,8 +147,6 @@ def compare(r, args):
         row["torch_cl_ms"] = time_ms(cl, args.iters, args.warmup, dev)[0]
     row["ours_vs_torch16"] = rel(ours, out16.float())
     if dt != torch.float32:
-        torch.backends.cuda.matmul.allow_tf32 = False
-        torch.backends.cudnn.allow_tf32 = False
         # float32 copies of the same (float16) weights, converted on the device
         p32 = L.Params(raw, prefix, dev, torch.float32, cache=dev == "cuda", base=p16)
         with torch.no_grad():
@@ -144,6 +176,10 @@ def main():
     ap.add_argument("--json", help="write every number here")
     args = ap.parse_args()
 
+    # Float32 means float32 here (the reference and the golden check): cuDNN would otherwise run
+    # float32 convolutions in TF32 by default (10-bit mantissa), which fails the goldens' tolerances.
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
     name = torch.cuda.get_device_name(0) if args.device == "cuda" else "cpu"
     print(f"torch {torch.__version__} on {name}", flush=True)
     valid = validate(args.testdata, args.device) if args.testdata else None
@@ -169,12 +205,13 @@ def main():
 
     print()
     hdr = f"{'model':<8} {'component':<11} {'input':<40} {'ours ms':>9} {'torch ms':>9} {'ours/torch':>10} " \
-          f"{'torch CL ms':>11} {'vs f32':>8} {'vs f16':>8} {'t16 vs f32':>10} parity"
+          f"{'graph ms':>9} {'ours/graph':>10} {'torch CL ms':>11} {'vs f32':>8} {'vs f16':>8} {'t16 vs f32':>10} parity"
     print(hdr)
     for w in rows:
         cl = f"{w['torch_cl_ms']:11.2f}" if "torch_cl_ms" in w else f"{'-':>11}"
+        gr = f"{w['torch_graph_ms']:9.2f} {w['ratio_graph']:10.2f}" if "torch_graph_ms" in w else f"{'-':>9} {'-':>10}"
         print(f"{w['model']:<8} {w['component']:<11} {w['shape']:<40} {w['ours_ms']:9.2f} {w['torch_ms']:9.2f} "
-              f"{w['ratio']:10.2f} {cl} {w['ours_vs_torch32']:8.1e} {w['ours_vs_torch16']:8.1e} "
+              f"{w['ratio']:10.2f} {gr} {cl} {w['ours_vs_torch32']:8.1e} {w['ours_vs_torch16']:8.1e} "
               f"{w['torch16_vs_torch32']:10.1e} {'ok' if w['parity_ok'] else 'FAIL'} (tol {TOL:.0e})")
     if args.json:
         with open(args.json, "w") as f:
