@@ -229,8 +229,20 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException("attention: q " + q + ", k " + k + ", v " + v + " with " + heads
                     + " heads (expected [B, L, H·D] each, same B, same key length for k and v)");
         }
+        int d = q.dim(2) / heads;
+        int dv = v.dim(2) / heads;
+        if (d > 256 || dv > 256) {
+            if (causal) {
+                throw new IllegalArgumentException("attention: causal attention with head sizes " + d + "/" + dv
+                        + " (the GPU kernels go up to 256)");
+            }
+            return AttentionByParts.attention(this, q, k, v, heads, MAX_SCORES);
+        }
         return gemm.attention(q, k, v, heads, causal);
     }
+
+    /** Float32 scores held at once by the matmul/softmax attention path: 64 Mi (256 MiB). */
+    private static final long MAX_SCORES = 64L << 20;
 
     // ---- layout ----------------------------------------------------------------------------------
 

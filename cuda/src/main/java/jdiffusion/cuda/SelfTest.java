@@ -225,6 +225,8 @@ public final class SelfTest {
         attn("attention D16 causal" + v, 1, 70, 70, 2, 16, 16, true, tolMma);
         attn("attention generic D20 Dv12 (f32)" + v, 2, 33, 45, 3, 20, 12, false, TOL_F32);
         attn("attention generic D200 causal (f32)" + v, 1, 40, 40, 2, 200, 200, true, TOL_F32);
+        attn("attention D512 1 head, matmul+softmax (VAE)" + v, 1, 1000, 1000, 1, 512, 512, false, tolMma);
+        attn("attention D320 2 heads, matmul+softmax" + v, 2, 77, 99, 2, 320, 320, false, tolMma);
     }
 
     private void attn(String name, int b, int lq, int lk, int h, int d, int dv, boolean causal, double tol) {
