@@ -88,7 +88,7 @@ public final class Samplers {
             known.append(known.isEmpty() ? "" : ", ").append(s.name());
         }
         throw new IllegalArgumentException("unknown sampler '" + name + "' (known: " + known
-                + "; DDIM, DDIM CFG++ and PLMS are timestep samplers (TimestepSamplers), LCM is lcm.LcmSampler; UniPC is not implemented)");
+                + "; DDIM, DDIM CFG++, PLMS and UniPC are timestep samplers (TimestepSamplers), LCM is lcm.LcmSampler)");
     }
 
     /**

@@ -39,8 +39,8 @@ class SamplersTest {
     @Test
     void catalogListsEverySampler() {
         var names = SamplerCatalog.entries().stream().map(SamplerCatalog.Entry::name).toList();
-        assertEquals(19, names.size());
-        assertEquals(List.of("DDIM", "DDIM CFG++", "PLMS", "LCM"), names.subList(15, 19));
+        assertEquals(20, names.size());
+        assertEquals(List.of("DDIM", "DDIM CFG++", "PLMS", "UniPC", "LCM"), names.subList(15, 20));
         var sde = SamplerCatalog.entries().get(1);
         assertEquals("DPM++ SDE", sde.name());
         assertEquals("Karras", sde.defaultSchedule());

@@ -12,4 +12,17 @@ import jdiffusion.tensor.Tensor;
 public interface TimestepSampler {
     /** x: [B, C, h, w] at timestep[last]; timesteps increasing (the webui's list) -> x at ᾱ[timesteps[0]]. */
     Tensor sample(Tensor x, int[] timesteps, DiscreteSchedule schedule, SamplingContext ctx);
+
+    /**
+     * As {@link #sample(Tensor, int[], DiscreteSchedule, SamplingContext)}, told whether this is an img2img
+     * run (the webui passes {@code is_img2img} to the samplers that take it: UniPC starts later then).
+     */
+    default Tensor sample(Tensor x, int[] timesteps, DiscreteSchedule schedule, SamplingContext ctx, boolean img2img) {
+        return sample(x, timesteps, schedule, ctx);
+    }
+
+    /** Sampling steps (progress callbacks) a run over {@code timesteps} timesteps makes: DDIM/PLMS one fewer. */
+    default int steps(int timesteps) {
+        return timesteps - 1;
+    }
 }

@@ -5,8 +5,9 @@ import java.util.function.Supplier;
 
 /**
  * The webui's timestep samplers ({@code samplers_timesteps}, v1.10.1) that this runtime implements:
- * DDIM (alias {@code ddim}), DDIM CFG++ ({@code ddim_cfgpp}), PLMS ({@code plms}). They take
- * {@link Timesteps#webui} and the option "Eta DDIM" (default 0) as their eta. UniPC is not implemented.
+ * DDIM (alias {@code ddim}), DDIM CFG++ ({@code ddim_cfgpp}), PLMS ({@code plms}), UniPC ({@code unipc},
+ * with the webui's default UniPC options). They take {@link Timesteps#webui}; DDIM takes the option
+ * "Eta DDIM" (default 0) as its eta.
  */
 public final class TimestepSamplers {
 
@@ -20,7 +21,8 @@ public final class TimestepSamplers {
     private static final List<Info> ALL = List.of(
             new Info("DDIM", List.of("ddim"), true, () -> new Ddim(false)),
             new Info("DDIM CFG++", List.of("ddim_cfgpp"), true, () -> new Ddim(true)),
-            new Info("PLMS", List.of("plms"), false, Plms::new));
+            new Info("PLMS", List.of("plms"), false, Plms::new),
+            new Info("UniPC", List.of("unipc"), false, UniPc::new));
 
     private TimestepSamplers() {
     }
@@ -36,6 +38,6 @@ public final class TimestepSamplers {
                 return i;
             }
         }
-        throw new IllegalArgumentException("unknown timestep sampler '" + name + "' (known: DDIM, DDIM CFG++, PLMS; UniPC is not implemented)");
+        throw new IllegalArgumentException("unknown timestep sampler '" + name + "' (known: DDIM, DDIM CFG++, PLMS, UniPC)");
     }
 }

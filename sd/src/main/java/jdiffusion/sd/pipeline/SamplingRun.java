@@ -67,8 +67,10 @@ final class SamplingRun {
             int[] t = plan.timesteps(steps, info);
             SamplerParams params = plan.params(info);
             p.observer().tensor("x_start", noise);
-            SamplingContext ctx = context(p, denoiser(p, t.length - 1), rng, null, params, t.length - 1);
-            Tensor out = timestepSampler(p).sample(noise, t, plan.schedule(), ctx);
+            TimestepSampler sampler = timestepSampler(p);
+            int runSteps = sampler.steps(t.length);
+            SamplingContext ctx = context(p, denoiser(p, runSteps), rng, null, params, runSteps);
+            Tensor out = sampler.sample(noise, t, plan.schedule(), ctx, false);
             return new Outcome(out, info);
         }
         float[] sigmas = plan.sigmas(steps, info);
@@ -130,8 +132,10 @@ final class SamplingRun {
                 return new Outcome(xs, info); // no update: DDIM/PLMS return x_start
             }
             int[] sched = java.util.Arrays.copyOf(t, st.tEnc());
-            SamplingContext ctx = context(p, denoiser(p, st.tEnc() - 1), rng, null, params, st.tEnc() - 1);
-            return new Outcome(timestepSampler(p).sample(xs, sched, plan.schedule(), ctx), info);
+            TimestepSampler sampler = timestepSampler(p);
+            int runSteps = sampler.steps(sched.length);
+            SamplingContext ctx = context(p, denoiser(p, runSteps), rng, null, params, runSteps);
+            return new Outcome(sampler.sample(xs, sched, plan.schedule(), ctx, true), info);
         }
         if (st.stepsPrime() == 0) {
             // d = 0 with fixed steps: the schedule is [0], x_start = z0 and no step runs (the webui's SDE and
