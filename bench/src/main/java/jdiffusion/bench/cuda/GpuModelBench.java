@@ -203,7 +203,7 @@ public final class GpuModelBench {
     }
 
     /** N(0, 1) values in a host tensor. */
-    static Tensor normal(SplittableRandom rnd, int... shape) {
+    public static Tensor normal(SplittableRandom rnd, int... shape) {
         int n = 1;
         for (int d : shape) {
             n *= d;

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import jdiffusion.bench.SyntheticCheckpoint;
+import jdiffusion.bench.cuda.GpuModelBench;
 import jdiffusion.loaders.LoadedModel;
 import jdiffusion.loaders.ModelLoader;
 import jdiffusion.loaders.config.UNetConfig;
@@ -191,15 +192,7 @@ public final class CpuModelBench {
     }
 
     private static Tensor normal(SplittableRandom rnd, int... shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) rnd.nextGaussian();
-        }
-        return Tensor.of(a, shape);
+        return GpuModelBench.normal(rnd, shape);
     }
 
 }
