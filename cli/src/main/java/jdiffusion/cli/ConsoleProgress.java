@@ -84,11 +84,6 @@ final class ConsoleProgress implements ProgressListener {
     @Override
     public void phaseFinished(Phase phase, long nanos) {
         timings.add(phase, nanos);
-        if (phase == Phase.LOAD && !quiet) {
-            closeBar();
-            err.printf(Locale.ROOT, "model loaded in %.2f s%n", nanos / 1e9);
-            err.flush();
-        }
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import jdiffusion.sampler.SamplerCatalog;
 import jdiffusion.sampler.rng.RngSource;
 import jdiffusion.sampler.schedule.Scheduler;
 import jdiffusion.sd.conditioning.Emphasis;
@@ -25,6 +26,7 @@ import jdiffusion.sd.pipeline.GenerationResult;
 import jdiffusion.sd.pipeline.GenerationSettings;
 import jdiffusion.sd.pipeline.Phase;
 import jdiffusion.sd.pipeline.Pipeline;
+import jdiffusion.sd.pipeline.SamplerChoice;
 import jdiffusion.sd.pipeline.SdModel;
 import jdiffusion.tensor.Backend;
 
@@ -97,6 +99,13 @@ final class Generation {
             b.negativePrompt(a.negativePrompt);
         }
         if (a.sampler != null) {
+            try {
+                SamplerChoice.of(a.sampler, "Automatic");
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("--sampler: unknown sampler '" + a.sampler + "' (known: " + String.join(", ",
+                        SamplerCatalog.entries().stream().map(SamplerCatalog.Entry::name).toList())
+                        + "; aliases: jdiffusion samplers)");
+            }
             b.sampler(a.sampler);
         }
         if (a.scheduler != null) {
@@ -200,10 +209,6 @@ final class Generation {
         ConsoleProgress progress = new ConsoleProgress(err, env.interactive(), run.quiet,
                 writeAsFinished ? this::writeNumbered : null, intermediates, every,
                 run.dumpLatents == null ? null : env.resolve(run.dumpLatents));
-        if (!run.quiet) {
-            err.println("model: " + checkpoint);
-            err.flush();
-        }
         Cancellation cancel = Cancellation.none();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = env.signals() ? new Thread(() -> {
@@ -222,6 +227,15 @@ final class Generation {
         String modelName;
         try (SdModel model = ModelChoice.load(backend, checkpoint, vae, folder, !modelArgs.noHash, progress)) {
             modelName = model.name();
+            if (!run.quiet) {
+                err.printf(Locale.ROOT, "model: %s (%s%s, loaded in %.2f s)%n", checkpoint, model.config().architecture(),
+                        model.config().isInpainting() ? " inpainting" : "", model.loadNanos() / 1e9);
+                if (tinyModel()) {
+                    err.println("note: this is the bundled tiny test model (random weights): it checks the pipeline and "
+                            + "makes noise-like pictures; pass --model for a real checkpoint");
+                }
+                err.flush();
+            }
             model.warnings().forEach(progress::warning);
             try {
                 result = job.run(new Pipeline(model), progress, cancel);
