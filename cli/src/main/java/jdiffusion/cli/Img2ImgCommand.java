@@ -221,8 +221,8 @@ public final class Img2ImgCommand implements Callable<Integer> {
                     throw CliException.usage("--mode " + tab + " needs --mask IMG");
                 }
                 Image pic = sketch != null ? strokes(env, picture, sketch) : picture;
+                // Like the webui, a mask of another size is resized with the picture to the target size.
                 Image maskImage = Inputs.image("--mask", env, maskFile);
-                checkSize("--mask", maskImage, pic);
                 yield m == CanvasMode.INPAINT ? Canvas.inpaint(pic, maskImage) : Canvas.inpaintUpload(pic, maskImage);
             }
             case INPAINT_SKETCH -> {
