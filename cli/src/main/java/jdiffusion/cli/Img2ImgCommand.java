@@ -25,10 +25,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code jdiffusion img2img}: the webui's img2img tab (img2img, Sketch, Inpaint, Inpaint sketch, Inpaint upload, Batch). */
-@Command(name = "img2img", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "img2img", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {"img2img and inpainting like the webui's img2img tab. With no options: the bundled example "
             + "picture through the default model into outputs/img2img-images/NNNNN-SEED.png.",
-            "Option values in brackets are the webui's UI defaults."},
+            "Numbers in parentheses are the webui's UI defaults."},
         footer = {"", "Exit codes: 0 done; 2 invalid option or value; 4 file missing or not an image; "
             + "5 unusable model file; 6 runtime error; 7 device unavailable; 130 cancelled."})
 public final class Img2ImgCommand implements Callable<Integer> {

@@ -14,10 +14,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code jdiffusion txt2img}: the webui's txt2img tab with Hires. fix. */
-@Command(name = "txt2img", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "txt2img", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {"txt2img like the webui's txt2img tab, with Hires. fix. Writes "
             + "outputs/txt2img-images/NNNNN-SEED.png with the infotext.",
-            "Option values in brackets are the webui's UI defaults."},
+            "Numbers in parentheses are the webui's UI defaults."},
         footer = {"", "Exit codes: 0 done; 2 invalid option or value; 4 file missing or not an image; "
             + "5 unusable model file; 6 runtime error; 7 device unavailable; 130 cancelled."})
 public final class Txt2ImgCommand implements Callable<Integer> {

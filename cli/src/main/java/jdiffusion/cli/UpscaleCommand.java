@@ -30,7 +30,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code jdiffusion upscale}: the webui's Extras tab "Upscale" with Lanczos, Nearest or an ESRGAN-family model. */
-@Command(name = "upscale", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "upscale", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = "Upscale pictures like the webui's Extras tab: Lanczos, Nearest or an ESRGAN-family model "
                 + "(.pth/.safetensors: RRDBNet, Real-ESRGAN, 4x-UltraSharp-style), tiled 192 px with 8 px overlap. "
                 + "Writes outputs/extras-images/NNNNN-NAME.png; the source's infotext is kept.",
