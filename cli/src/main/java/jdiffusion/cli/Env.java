@@ -19,7 +19,9 @@ public record Env(Path workDir, Path home, boolean interactive, boolean signals)
 
     /** The process's own environment: the current folder, the home found from the jar's location. */
     public static Env current() {
-        return new Env(Path.of("").toAbsolutePath(), findHome(), System.console() != null, true);
+        java.io.Console console = System.console();
+        // Since JDK 22 System.console() exists even when redirected; isTerminal() says whether a terminal is attached.
+        return new Env(Path.of("").toAbsolutePath(), findHome(), console != null && console.isTerminal(), true);
     }
 
     /** For tests: a working folder, the given home, no terminal, no signal handler. */

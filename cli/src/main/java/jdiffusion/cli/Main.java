@@ -5,9 +5,11 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /** The {@code jdiffusion} command: webui-style generation, upscaling and model tools. */
@@ -85,9 +87,12 @@ public final class Main implements Callable<Integer> {
         return env;
     }
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        CommandLine.usage(this, System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
         return 0;
     }
 }

@@ -101,6 +101,14 @@ class ToolCommandsTest {
     }
 
     @Test
+    void noCommandPrintsTheUsage() {
+        Cli.Run r = Cli.run(dir);
+        assertEquals(0, r.code());
+        assertTrue(r.out().startsWith("Usage: jdiffusion"), r.out());
+        assertTrue(r.out().contains("Exit codes"), r.out());
+    }
+
+    @Test
     void helpListsEveryCommand() {
         Cli.Run r = Cli.run(dir, "--help");
         assertEquals(0, r.code());
