@@ -40,6 +40,7 @@ final class Choices {
     static final Map<String, ResizeMode> RESIZE = map(
             "just-resize", ResizeMode.JUST_RESIZE, "crop-and-resize", ResizeMode.CROP_AND_RESIZE,
             "resize-and-fill", ResizeMode.RESIZE_AND_FILL, "latent-upscale", ResizeMode.LATENT_UPSCALE,
+            "Just resize (latent upscale)", ResizeMode.LATENT_UPSCALE,
             "0", ResizeMode.JUST_RESIZE, "1", ResizeMode.CROP_AND_RESIZE, "2", ResizeMode.RESIZE_AND_FILL,
             "3", ResizeMode.LATENT_UPSCALE);
 
