@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import jdiffusion.sampler.SamplerCatalog;
@@ -24,6 +25,7 @@ import jdiffusion.sd.pipeline.GeneratedImage;
 import jdiffusion.sd.pipeline.GenerationCancelledException;
 import jdiffusion.sd.pipeline.GenerationResult;
 import jdiffusion.sd.pipeline.GenerationSettings;
+import jdiffusion.sd.pipeline.LatentUpscaleMode;
 import jdiffusion.sd.pipeline.Phase;
 import jdiffusion.sd.pipeline.Pipeline;
 import jdiffusion.sd.pipeline.SamplerChoice;
@@ -70,6 +72,9 @@ final class Generation {
         this.folder = ModelChoice.folder(env, modelArgs);
         this.checkpoint = ModelChoice.checkpoint(env, modelArgs, folder, png == null ? null : png.modelName());
         this.vae = ModelChoice.vae(env, modelArgs, folder);
+        if (run.saveIntermediate != null && run.saveIntermediate < 1) {
+            throw CliException.usage("--save-intermediate must be >= 1 (steps between previews), got " + run.saveIntermediate);
+        }
     }
 
     /** Whether the checkpoint is the bundled tiny test model (its native size is 256x256). */
@@ -171,6 +176,38 @@ final class Generation {
         return b;
     }
 
+    /**
+     * Fails before the model is loaded when {@code name} is no upscaler the run can find: not None,
+     * Lanczos, Nearest, a latent mode (hires only), a file, or a model in the ESRGAN folder.
+     */
+    void checkUpscaler(String option, String name, boolean latentAllowed) {
+        if (name == null) {
+            return;
+        }
+        String n = name.strip();
+        if (n.isEmpty() || n.equalsIgnoreCase("None") || n.equalsIgnoreCase("Lanczos") || n.equalsIgnoreCase("Nearest")
+                || latentAllowed && LatentUpscaleMode.byLabel(n) != null || Files.isRegularFile(env.resolve(Path.of(n)))) {
+            return;
+        }
+        List<String> known = new ArrayList<>(List.of("None", "Lanczos", "Nearest"));
+        if (latentAllowed) {
+            for (LatentUpscaleMode m : LatentUpscaleMode.values()) {
+                known.add(m.label());
+            }
+        }
+        if (folder != null) {
+            for (Path p : ModelsFolder.walk(folder.esrgan(), Set.of(".pth", ".pt", ".safetensors", ".ckpt", ".bin"))) {
+                String stem = ModelsFolder.stem(p.getFileName());
+                if (stem.equalsIgnoreCase(n)) {
+                    return;
+                }
+                known.add(stem);
+            }
+        }
+        throw CliException.usage(option + ": unknown upscaler '" + name + "' (known: " + String.join(", ", known)
+                + "; ESRGAN models go in " + (folder == null ? "models/ESRGAN" : folder.esrgan()) + " or are given as a file)");
+    }
+
     /** The output folder: {@code --output-dir}, else {@code outputs/<tab>-images} in the working folder. */
     Path outputDir() {
         return run.outputDir != null ? env.resolve(run.outputDir) : env.workDir().resolve("outputs").resolve(command + "-images");
@@ -203,9 +240,6 @@ final class Generation {
         Backend backend = ModelChoice.backend(modelArgs.device, err, run.quiet);
         Path intermediates = outputDir().resolve("intermediates");
         int every = run.saveIntermediate == null ? 0 : run.saveIntermediate;
-        if (every < 0) {
-            throw CliException.usage("--save-intermediate must be >= 1 (steps between previews), got " + every);
-        }
         ConsoleProgress progress = new ConsoleProgress(err, env.interactive(), run.quiet,
                 writeAsFinished ? this::writeNumbered : null, intermediates, every,
                 run.dumpLatents == null ? null : env.resolve(run.dumpLatents));

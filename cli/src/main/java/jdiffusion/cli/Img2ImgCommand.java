@@ -1,6 +1,7 @@
 package jdiffusion.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -169,6 +170,13 @@ public final class Img2ImgCommand implements Callable<Integer> {
         Generation g = new Generation(env, spec.commandLine().getOut(), spec.commandLine().getErr(), "img2img", model, gen, run);
         GenerationSettings settings = g.common(DEFAULT_PROMPT).build();
         boolean batch = batchInputDir != null;
+        if (batch && (initImg != null || mask != null || sketch != null || mode != null)) {
+            throw CliException.usage("--batch-input-dir takes the pictures from the folder (and masks from --batch-mask-dir); "
+                    + "drop --init-img, --mask, --sketch and --mode");
+        }
+        if (!batch && (batchOutputDir != null || batchMaskDir != null)) {
+            throw CliException.usage("--batch-output-dir and --batch-mask-dir need --batch-input-dir");
+        }
         Canvas canvas = batch ? Canvas.img2img(Image.blank(8, 8, Mode.RGB)) : canvas(env);
         Img2ImgSettings.Builder b = Img2ImgSettings.builder(canvas);
         if (g.png() != null) {
@@ -176,12 +184,19 @@ public final class Img2ImgCommand implements Callable<Integer> {
         }
         applyOptions(b);
         Img2ImgRequest request = new Img2ImgRequest(settings, b.build()).validate();
+        g.checkUpscaler("--img2img-upscaler", request.img2img().upscaler(), false);
         if (!batch) {
             return g.execute(Generation.describe(settings), true,
                     (pipeline, progress, cancel) -> pipeline.img2img(request, progress, cancel));
         }
         Path outDir = batchOutputDir != null ? env.resolve(batchOutputDir) : g.outputDir();
         Path maskDir = batchMaskDir == null ? null : env.resolve(batchMaskDir);
+        if (!Files.isDirectory(env.resolve(batchInputDir))) {
+            throw CliException.file("--batch-input-dir " + batchInputDir + ": no such folder");
+        }
+        if (maskDir != null && !Files.isDirectory(maskDir)) {
+            throw CliException.file("--batch-mask-dir " + batchMaskDir + ": no such folder");
+        }
         return g.execute(Generation.describe(settings), false, (pipeline, progress, cancel) -> {
             BatchResult r = pipeline.img2imgBatch(request, env.resolve(batchInputDir), maskDir, progress, cancel);
             java.util.List<GeneratedImage> all = new java.util.ArrayList<>();

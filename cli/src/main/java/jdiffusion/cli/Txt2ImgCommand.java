@@ -119,6 +119,9 @@ public final class Txt2ImgCommand implements Callable<Integer> {
             h.negativePrompt(hrNegativePrompt);
         }
         Txt2ImgRequest request = new Txt2ImgRequest(settings, h.build()).validate();
+        if (request.hires().enabled()) {
+            g.checkUpscaler("--hr-upscaler", request.hires().upscaler(), true);
+        }
         Map<String, Object> describe = Generation.describe(settings);
         describe.put("hires_fix", request.hires().enabled());
         return g.execute(describe, true, (pipeline, progress, cancel) -> pipeline.txt2img(request, progress, cancel));

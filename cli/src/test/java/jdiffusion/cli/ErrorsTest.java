@@ -61,6 +61,25 @@ class ErrorsTest {
     }
 
     @Test
+    void contradictoryOptions() {
+        oneLine(Cli.fast(dir, "img2img", "--batch-input-dir", "in", "--mask", "m.png"), ExitCodes.USAGE,
+                "--batch-input-dir takes the pictures from the folder");
+        oneLine(Cli.fast(dir, "img2img", "--batch-mask-dir", "masks"), ExitCodes.USAGE, "need --batch-input-dir");
+        oneLine(Cli.fast(dir, "img2img", "--mode", "inpaint", "-i", Cli.example("landscape.png").toString()), ExitCodes.USAGE,
+                "--mode inpaint needs --mask IMG");
+        oneLine(Cli.fast(dir, "img2img", "--save-intermediate", "0"), ExitCodes.USAGE, "--save-intermediate must be >= 1");
+        oneLine(Cli.fast(dir, "img2img", "--batch-input-dir", "nowhere"), ExitCodes.FILE, "nowhere");
+    }
+
+    @Test
+    void unknownUpscalersFailBeforeTheModelLoads() {
+        oneLine(Cli.fast(dir, "img2img", "--img2img-upscaler", "4x-Nothing"), ExitCodes.USAGE,
+                "--img2img-upscaler: unknown upscaler '4x-Nothing' (known: None, Lanczos, Nearest;");
+        oneLine(Cli.fast(dir, "txt2img", "--enable-hr", "--hr-upscaler", "Latent (trilinear)"), ExitCodes.USAGE,
+                "--hr-upscaler: unknown upscaler 'Latent (trilinear)' (known: None, Lanczos, Nearest, Latent, Latent (antialiased)");
+    }
+
+    @Test
     void notANumberIsAUsageError() {
         Cli.Run r = Cli.fast(dir, "img2img", "--steps", "many");
         assertEquals(ExitCodes.USAGE, r.code());
