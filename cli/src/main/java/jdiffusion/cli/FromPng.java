@@ -14,7 +14,6 @@ import jdiffusion.sd.pipeline.GenerationSettings;
 import jdiffusion.sd.pipeline.HiresFix;
 import jdiffusion.sd.pipeline.Img2ImgSettings;
 import jdiffusion.sd.pipeline.InpaintArea;
-import jdiffusion.sd.pipeline.MaskMode;
 import jdiffusion.sd.pipeline.SamplerOptions;
 
 /**

@@ -1,7 +1,5 @@
 package jdiffusion.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -15,10 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import jdiffusion.sampler.SamplerCatalog;
-import jdiffusion.sampler.rng.RngSource;
-import jdiffusion.sampler.schedule.Scheduler;
-import jdiffusion.sd.conditioning.Emphasis;
 import jdiffusion.sd.models.ModelsFolder;
 import jdiffusion.sd.pipeline.Cancellation;
 import jdiffusion.sd.pipeline.GeneratedImage;
@@ -26,9 +20,7 @@ import jdiffusion.sd.pipeline.GenerationCancelledException;
 import jdiffusion.sd.pipeline.GenerationResult;
 import jdiffusion.sd.pipeline.GenerationSettings;
 import jdiffusion.sd.pipeline.LatentUpscaleMode;
-import jdiffusion.sd.pipeline.Phase;
 import jdiffusion.sd.pipeline.Pipeline;
-import jdiffusion.sd.pipeline.SamplerChoice;
 import jdiffusion.sd.pipeline.SdModel;
 import jdiffusion.tensor.Backend;
 
@@ -90,90 +82,7 @@ final class Generation {
 
     /** The common settings: builder defaults, then the PNG's infotext, then the explicit options. */
     GenerationSettings.Builder common(String defaultPrompt) {
-        GenerationSettings.Builder b = GenerationSettings.builder();
-        if (png != null) {
-            png.applyCommon(b);
-        } else {
-            b.prompt(defaultPrompt);
-        }
-        GenerationArgs a = gen;
-        if (a.prompt != null) {
-            b.prompt(a.prompt);
-        }
-        if (a.negativePrompt != null) {
-            b.negativePrompt(a.negativePrompt);
-        }
-        if (a.sampler != null) {
-            try {
-                SamplerChoice.of(a.sampler, "Automatic");
-            } catch (IllegalArgumentException e) {
-                throw CliException.usage("--sampler: unknown sampler '" + a.sampler + "' (known: " + String.join(", ",
-                        SamplerCatalog.entries().stream().map(SamplerCatalog.Entry::name).toList())
-                        + "; aliases: jdiffusion samplers)");
-            }
-            b.sampler(a.sampler);
-        }
-        if (a.scheduler != null) {
-            try {
-                b.scheduler(Scheduler.byName(a.scheduler).label());
-            } catch (IllegalArgumentException e) {
-                throw CliException.usage("--scheduler: " + e.getMessage());
-            }
-        }
-        if (a.steps != null) {
-            b.steps(a.steps);
-        }
-        if (a.cfgScale != null) {
-            b.cfgScale(a.cfgScale);
-        }
-        if (a.seed != null) {
-            b.seed(a.seed);
-        }
-        GenerationSettings cur = b.build();
-        if (png == null && tinyModel()) {
-            // The tiny model's UNet was made for 32x32 latents; at the webui's 512x512 its attention makes a
-            // CPU run take minutes for a picture that is noise anyway.
-            cur = b.size(TINY_SIZE, TINY_SIZE).build();
-        }
-        b.variation(a.subseed != null ? a.subseed : cur.subseed(),
-                a.subseedStrength != null ? a.subseedStrength : cur.subseedStrength());
-        b.seedResizeFrom(a.seedResizeFromW != null ? a.seedResizeFromW : cur.seedResizeFromW(),
-                a.seedResizeFromH != null ? a.seedResizeFromH : cur.seedResizeFromH());
-        b.size(a.width != null ? a.width : cur.width(), a.height != null ? a.height : cur.height());
-        if (a.batchSize != null) {
-            b.batchSize(a.batchSize);
-        }
-        if (a.batchCount != null) {
-            b.batchCount(a.batchCount);
-        }
-        if (a.clipSkip != null) {
-            b.clipSkip(a.clipSkip);
-        }
-        if (a.rng != null) {
-            try {
-                b.rng(RngSource.fromLabel(a.rng));
-            } catch (IllegalArgumentException e) {
-                throw CliException.usage("--rng: unknown value '" + a.rng + "' (expected gpu, cpu or nv)");
-            }
-        }
-        if (a.etaNoiseSeedDelta != null) {
-            b.etaNoiseSeedDelta(a.etaNoiseSeedDelta);
-        }
-        if (a.emphasis != null) {
-            try {
-                b.emphasis(Emphasis.fromLabel(a.emphasis));
-            } catch (IllegalArgumentException e) {
-                throw CliException.usage("--emphasis: " + e.getMessage());
-            }
-        }
-        if (a.eta != null) {
-            b.samplerOptions(cur.sampler().withEtaAncestral(a.eta));
-            cur = b.build();
-        }
-        if (a.etaDdim != null) {
-            b.samplerOptions(cur.sampler().withEtaDdim(a.etaDdim));
-        }
-        return b;
+        return CommonSettings.builder(gen, png, tinyModel(), defaultPrompt);
     }
 
     /**
@@ -302,10 +211,12 @@ final class Generation {
         }
         long wall = System.nanoTime() - wallStart;
         if (run.timings) {
-            printTimings(progress, wall);
+            TimingReport.print(out, progress, wall);
         }
         if (run.timingsJson != null) {
-            writeTimingsJson(describe, checkpoint, backend, progress, result, wall);
+            Path f = env.resolve(run.timingsJson);
+            TimingReport.writeJson(f, command, describe, checkpoint, backend, progress, result, outputs, wall);
+            out.println("wrote " + f);
         }
         out.flush();
         if (cancelled) {
@@ -314,64 +225,5 @@ final class Generation {
             return ExitCodes.CANCELLED;
         }
         return ExitCodes.OK;
-    }
-
-    private void printTimings(ConsoleProgress progress, long wall) {
-        out.println("timings:");
-        for (Phase p : Phase.values()) {
-            long n = progress.timings().nanos(p);
-            if (n > 0) {
-                out.printf(Locale.ROOT, "  %-14s %8.3f s%n", p.label(), n / 1e9);
-            }
-        }
-        long sampling = progress.timings().nanos(Phase.SAMPLING);
-        if (sampling > 0 && progress.stepsDone() > 0) {
-            out.printf(Locale.ROOT, "  %-14s %8.2f it/s (%d steps)%n", "sampling rate", progress.stepsDone() / (sampling / 1e9),
-                    progress.stepsDone());
-        }
-        out.printf(Locale.ROOT, "  %-14s %8.3f s%n", "wall", wall / 1e9);
-    }
-
-    private void writeTimingsJson(Map<String, Object> describe, Path checkpoint, Backend backend, ConsoleProgress progress,
-                                  GenerationResult result, long wall) throws IOException {
-        Map<String, Object> j = new LinkedHashMap<>();
-        j.put("command", command);
-        j.put("model", checkpoint.toString());
-        j.put("device", backend.getClass().getSimpleName().toLowerCase(Locale.ROOT).replace("backend", ""));
-        j.putAll(describe);
-        j.put("images", result.images().size());
-        j.put("seeds", result.seeds());
-        j.put("sampler_steps_run", progress.stepsDone());
-        Map<String, Double> phases = new LinkedHashMap<>();
-        for (Phase p : Phase.values()) {
-            phases.put(p.label(), progress.timings().nanos(p) / 1e9);
-        }
-        j.put("phases_s", phases);
-        long sampling = progress.timings().nanos(Phase.SAMPLING);
-        j.put("sampling_it_per_s", sampling > 0 ? progress.stepsDone() / (sampling / 1e9) : 0.0);
-        j.put("total_s", progress.timings().total() / 1e9);
-        j.put("wall_s", wall / 1e9);
-        j.put("outputs", outputs.stream().map(Path::toString).toList());
-        Path f = env.resolve(run.timingsJson);
-        if (f.getParent() != null) {
-            Files.createDirectories(f.getParent());
-        }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(f.toFile(), j);
-        out.println("wrote " + f);
-    }
-
-    /** The settings a timing comparison needs to know what was run. */
-    static Map<String, Object> describe(GenerationSettings s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("width", s.width());
-        m.put("height", s.height());
-        m.put("steps", s.steps());
-        m.put("sampler", s.samplerName());
-        m.put("scheduler", s.scheduler());
-        m.put("cfg_scale", s.cfgScale());
-        m.put("batch_size", s.batchSize());
-        m.put("n_iter", s.batchCount());
-        m.put("seed", s.seed());
-        return m;
     }
 }

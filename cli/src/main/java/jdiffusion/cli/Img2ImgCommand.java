@@ -186,7 +186,7 @@ public final class Img2ImgCommand implements Callable<Integer> {
         Img2ImgRequest request = new Img2ImgRequest(settings, b.build()).validate();
         g.checkUpscaler("--img2img-upscaler", request.img2img().upscaler(), false);
         if (!batch) {
-            return g.execute(Generation.describe(settings), true,
+            return g.execute(TimingReport.describe(settings), true,
                     (pipeline, progress, cancel) -> pipeline.img2img(request, progress, cancel));
         }
         Path outDir = batchOutputDir != null ? env.resolve(batchOutputDir) : g.outputDir();
@@ -197,7 +197,7 @@ public final class Img2ImgCommand implements Callable<Integer> {
         if (maskDir != null && !Files.isDirectory(maskDir)) {
             throw CliException.file("--batch-mask-dir " + batchMaskDir + ": no such folder");
         }
-        return g.execute(Generation.describe(settings), false, (pipeline, progress, cancel) -> {
+        return g.execute(TimingReport.describe(settings), false, (pipeline, progress, cancel) -> {
             BatchResult r = pipeline.img2imgBatch(request, env.resolve(batchInputDir), maskDir, progress, cancel);
             java.util.List<GeneratedImage> all = new java.util.ArrayList<>();
             for (BatchResult.Item item : r.items()) {

@@ -122,7 +122,7 @@ public final class Txt2ImgCommand implements Callable<Integer> {
         if (request.hires().enabled()) {
             g.checkUpscaler("--hr-upscaler", request.hires().upscaler(), true);
         }
-        Map<String, Object> describe = Generation.describe(settings);
+        Map<String, Object> describe = TimingReport.describe(settings);
         describe.put("hires_fix", request.hires().enabled());
         return g.execute(describe, true, (pipeline, progress, cancel) -> pipeline.txt2img(request, progress, cancel));
     }
