@@ -20,10 +20,35 @@ import java.util.stream.Stream;
  */
 public final class ModelsFolder {
     private final Path root;
+    private final Path loraDir;
+    private final Path embeddingsDir;
+    private final Path esrganDir;
 
     /** @param root the {@code models} folder */
     public ModelsFolder(Path root) {
+        this(root, null, null, null);
+    }
+
+    private ModelsFolder(Path root, Path loraDir, Path embeddingsDir, Path esrganDir) {
         this.root = root;
+        this.loraDir = loraDir;
+        this.embeddingsDir = embeddingsDir;
+        this.esrganDir = esrganDir;
+    }
+
+    /** The same folder with LoRA files taken from {@code dir} instead (the webui's {@code --lora-dir}). */
+    public ModelsFolder withLoraDir(Path dir) {
+        return new ModelsFolder(root, dir, embeddingsDir, esrganDir);
+    }
+
+    /** The same folder with embeddings taken from {@code dir} (the webui's {@code --embeddings-dir}). */
+    public ModelsFolder withEmbeddingsDir(Path dir) {
+        return new ModelsFolder(root, loraDir, dir, esrganDir);
+    }
+
+    /** The same folder with ESRGAN models taken from {@code dir} (the webui's {@code --esrgan-models-path}). */
+    public ModelsFolder withEsrganDir(Path dir) {
+        return new ModelsFolder(root, loraDir, embeddingsDir, dir);
     }
 
     public Path root() {
@@ -35,7 +60,7 @@ public final class ModelsFolder {
     }
 
     public Path lora() {
-        return root.resolve("Lora");
+        return loraDir != null ? loraDir : root.resolve("Lora");
     }
 
     /** The pre-1.5 LyCORIS folder the webui still searches. */
@@ -48,11 +73,11 @@ public final class ModelsFolder {
     }
 
     public Path embeddings() {
-        return root.resolve("embeddings");
+        return embeddingsDir != null ? embeddingsDir : root.resolve("embeddings");
     }
 
     public Path esrgan() {
-        return root.resolve("ESRGAN");
+        return esrganDir != null ? esrganDir : root.resolve("ESRGAN");
     }
 
     /** LoRA files: {@code .safetensors}, {@code .pt}, {@code .ckpt} under Lora/ then LyCORIS/. */

@@ -64,4 +64,21 @@ class ModelsFolderTest {
         assertTrue(mf.embeddingFiles().isEmpty(), "a missing folder is empty");
         assertEquals("tiny-emb", ModelsFolder.stem(Path.of("a/tiny-emb.pt")));
     }
+
+    @Test
+    void folderOverridesReplaceOneSubfolderEach() throws IOException {
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        lora("in-root.safetensors", null);
+        SafetensorsWriter.writeF32(elsewhere.resolve("other.safetensors"),
+                Map.of("x", Tensor.zeros(1)), Map.of());
+        ModelsFolder mf = new ModelsFolder(tmp).withLoraDir(elsewhere);
+        assertEquals(elsewhere, mf.lora());
+        assertEquals(List.of(elsewhere.resolve("other.safetensors")), mf.loraFiles());
+        assertEquals(tmp.resolve("embeddings"), mf.embeddings(), "the others keep the root's layout");
+        ModelsFolder all = mf.withEmbeddingsDir(tmp.resolve("e")).withEsrganDir(tmp.resolve("x"));
+        assertEquals(tmp.resolve("e"), all.embeddings());
+        assertEquals(tmp.resolve("x"), all.esrgan());
+        assertEquals(elsewhere, all.lora());
+        assertEquals(tmp.resolve("Stable-diffusion"), all.checkpoints());
+    }
 }
