@@ -1,20 +1,37 @@
 package jdiffusion.tensor.cpu;
 
-import jdiffusion.tensor.Half;
+import static jdiffusion.tensor.cpu.MicroKernel.MR;
+import static jdiffusion.tensor.cpu.MicroKernel.NR;
+
+import jdiffusion.tensor.ArrayStorage;
 import jdiffusion.tensor.Parallel;
 import jdiffusion.tensor.Storage;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Single-precision GEMM: C[M,N] (+)= op(A)·op(B), with B read from any storage (f32 array, or f16 /
- * bf16 / f32 memory-mapped weights) and converted while packing.
+ * Single-precision GEMM, C[M,N] (+)= op(A)·op(B), GotoBLAS/BLIS style: N is cut into NC-column
+ * panels and K into KC-deep blocks; each (panel, block) of B is packed once into NR-wide slivers
+ * (converting f16/bf16/f32 weights on the way), then threads take MC-row blocks of A (packed into
+ * MR-row slivers in their own workspace) times groups of B slivers, and the {@link MicroKernel}
+ * updates C tile by tile.
+ *
+ * <p>Determinism: the K blocks depend only on K and are applied to C in order; within a block every
+ * C element is one in-order FMA chain. Threads only decide who computes which tile, so results are
+ * bit-identical for every thread count.
  */
 public final class Gemm {
     private Gemm() {
     }
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** K block depth: a B sliver (KC·NR floats) should sit in L1 while A slivers stream past it. */
+    static final int KC = Integer.getInteger("gemm.kc", 512);
+    /** Rows of A per packed block (in L2). */
+    static final int MC = Integer.getInteger("gemm.mc", 64);
+    /** Columns of B per packed panel (KC·NC floats, in L3). */
+    static final int NC = Integer.getInteger("gemm.nc", 2048);
+    /** Up to this many rows of A, an f32 row-major B is read in place rather than packed. */
+    static final int DIRECT_M = Integer.getInteger("gemm.directm", 256);
+    /** Below this many multiply-adds a fork costs more than it saves. */
+    private static final long SERIAL_WORK = 1L << 18;
 
     /**
      * C[M,N] (+)= op(A)·op(B).
@@ -30,58 +47,121 @@ public final class Gemm {
                             float[] a, int aOff, int lda, boolean transA,
                             Storage b, long bOff, boolean transB,
                             float[] c, int cOff, int ldc, boolean accumulate) {
-        if (m == 0 || n == 0) {
+        Panel pa = Panels.of(new ArrayStorage(a), aOff, lda, !transA);
+        Panel pb = Panels.of(b, bOff, transB ? k : n, transB);
+        gemm(par, m, n, k, pa, pb, c, cOff, ldc, accumulate);
+    }
+
+    /** C[M,N] (+)= A·Bᵀ for A as an [M,K] panel and B as an [N,K] panel. */
+    static void gemm(Parallel par, int m, int n, int k, Panel a, Panel b,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m <= 0 || n <= 0) {
             return;
         }
-        float[] bp = packB(b, bOff, transB, k, n);
-        par.forRange(m, Math.max(1, 4096 / Math.max(1, n)), (i0, i1) -> {
-            float[] arow = new float[k];
-            for (int i = i0; i < i1; i++) {
-                for (int p = 0; p < k; p++) {
-                    arow[p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+        if (k <= 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
                 }
-                int co = cOff + i * ldc;
-                if (!accumulate) {
-                    java.util.Arrays.fill(c, co, co + n, 0f);
-                }
-                rowTimesB(arow, bp, k, n, c, co);
             }
-        });
+            return;
+        }
+        boolean serial = par.threads() == 1 || (long) m * n * k < SERIAL_WORK;
+        // Few rows of A reuse each B element only m times: then packing B costs as much as the
+        // multiply, and a row-major f32 B is read in place instead (only a ragged last sliver is packed).
+        Panels.ArrayCols direct = m <= DIRECT_M && b instanceof Panels.ArrayCols d ? d : null;
+        int kBlocks = ceilDiv(k, KC);
+        int kcMax = ceilDiv(k, kBlocks);
+        int ncMax = Math.min(NC, n);
+        Workspace ws = Workspace.get();
+        float[] bp = ws.take(Workspace.Slot.PACK_B, kcMax * ceilDiv(ncMax, NR) * NR);
+        try {
+            for (int jc = 0; jc < n; jc += NC) {
+                int nc = Math.min(NC, n - jc);
+                int slivers = ceilDiv(nc, NR);
+                int mBlocks = ceilDiv(m, MC);
+                int groups = mBlocks >= 2 * par.threads() ? 1 : Math.min(slivers, ceilDiv(4 * par.threads(), mBlocks));
+                for (int kb = 0; kb < kBlocks; kb++) {
+                    int p0 = kb * kcMax;
+                    int kc = Math.min(kcMax, k - p0);
+                    int col0 = jc;
+                    Parallel.RangeBody packB = (s0, s1) -> {
+                        for (int s = s0; s < s1; s++) {
+                            b.pack(col0 + s * NR, Math.min(NR, nc - s * NR), p0, kc, bp, s * NR * kc, NR);
+                        }
+                    };
+                    boolean overwrite = kb == 0 && !accumulate;
+                    Parallel.RangeBody compute = (t0, t1) -> macro(t0, t1, groups, m, n, a, p0, kc, kcMax,
+                            col0, slivers, bp, direct, c, cOff, ldc, overwrite);
+                    if (direct != null) {
+                        if (nc % NR != 0) {
+                            packB.run(slivers - 1, slivers);
+                        }
+                    } else if (serial) {
+                        packB.run(0, slivers);
+                    } else {
+                        par.forRange(slivers, 2, packB);
+                    }
+                    if (serial) {
+                        compute.run(0, mBlocks * groups);
+                    } else {
+                        par.forRange(mBlocks * groups, 1, compute);
+                    }
+                }
+            }
+        } finally {
+            ws.give(Workspace.Slot.PACK_B, bp);
+        }
     }
 
-    /** c[co .. co+n) += Σ_p arow[p] · bp[p·n .. p·n+n). */
-    private static void rowTimesB(float[] arow, float[] bp, int k, int n, float[] c, int co) {
-        int bound = F.loopBound(n);
-        for (int j = 0; j < bound; j += F.length()) {
-            var acc = FloatVector.fromArray(F, c, co + j);
-            for (int p = 0; p < k; p++) {
-                acc = FloatVector.fromArray(F, bp, p * n + j).fma(FloatVector.broadcast(F, arow[p]), acc);
+    /** Work items t0 .. t1 (item = MC row block × sliver group, row-block major) of one K block. */
+    private static void macro(int t0, int t1, int groups, int m, int n, Panel a, int p0, int kc, int kcMax,
+                              int jc, int slivers, float[] bp, Panels.ArrayCols direct,
+                              float[] c, int cOff, int ldc, boolean overwrite) {
+        Workspace ws = Workspace.get();
+        float[] ap = ws.take(Workspace.Slot.PACK_A, MC * kcMax);
+        float[] tile = ws.take(Workspace.Slot.TILE, MR * NR);
+        try {
+            int packed = -1;
+            for (int t = t0; t < t1; t++) {
+                int mb = t / groups;
+                int g = t % groups;
+                int ic = mb * MC;
+                int mc = Math.min(MC, m - ic);
+                int panels = ceilDiv(mc, MR);
+                if (mb != packed) {
+                    for (int ip = 0; ip < panels; ip++) {
+                        a.pack(ic + ip * MR, Math.min(MR, mc - ip * MR), p0, kc, ap, ip * MR * kc, MR);
+                    }
+                    packed = mb;
+                }
+                int s0 = (int) ((long) g * slivers / groups);
+                int s1 = (int) ((long) (g + 1) * slivers / groups);
+                for (int s = s0; s < s1; s++) {
+                    int j = jc + s * NR;
+                    int nr = Math.min(NR, n - j);
+                    float[] bs = bp;
+                    int bo = s * NR * kc;
+                    int ldb = NR;
+                    if (direct != null && nr == NR) {
+                        bs = direct.a();
+                        bo = direct.off() + p0 * direct.ld() + j;
+                        ldb = direct.ld();
+                    }
+                    for (int ip = 0; ip < panels; ip++) {
+                        int i = ic + ip * MR;
+                        MicroKernel.run(kc, ap, ip * MR * kc, bs, bo, ldb, c, cOff + i * ldc + j, ldc,
+                                Math.min(MR, m - i), nr, overwrite, tile);
+                    }
+                }
             }
-            acc.intoArray(c, co + j);
-        }
-        for (int j = bound; j < n; j++) {
-            float s = c[co + j];
-            for (int p = 0; p < k; p++) {
-                s = Math.fma(arow[p], bp[p * n + j], s);
-            }
-            c[co + j] = s;
+        } finally {
+            ws.give(Workspace.Slot.TILE, tile);
+            ws.give(Workspace.Slot.PACK_A, ap);
         }
     }
 
-    /** op(B) as a float32 row-major [K,N] array. */
-    private static float[] packB(Storage b, long bOff, boolean transB, int k, int n) {
-        float[] out = new float[k * n];
-        if (!transB) {
-            Half.toFloat(b, bOff, out, 0, k * n);
-            return out;
-        }
-        float[] row = new float[k];
-        for (int j = 0; j < n; j++) {
-            Half.toFloat(b, bOff + (long) j * k, row, 0, k);
-            for (int p = 0; p < k; p++) {
-                out[p * n + j] = row[p];
-            }
-        }
-        return out;
+    static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 }
