@@ -104,11 +104,11 @@ class GemmTest {
     void convertsMappedWeightsWhilePacking(DType dtype, boolean transB) {
         Random r = new Random(dtype.ordinal() * 2 + (transB ? 1 : 0));
         int m = 300;
-        int n = 45;
+        int n = 145;
         int k = 530;
         float[] a = Ref.random(r, m * k, 1f);
         float[] b = Ref.random(r, k * n, 1f);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment seg = arena.allocate((long) k * n * dtype.byteSize());
             var i16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
             var f32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
