@@ -23,7 +23,7 @@ public final class Gemm {
     }
 
     /** K block depth: a B sliver (KC·NR floats) should sit in L1 while A slivers stream past it. */
-    static final int KC = Integer.getInteger("gemm.kc", 512);
+    static final int KC = Integer.getInteger("gemm.kc", 640);
     /** Rows of A per packed block (in L2). */
     static final int MC = Integer.getInteger("gemm.mc", 64);
     /** Columns of B per packed panel (KC·NC floats, in L3). */
@@ -67,11 +67,14 @@ public final class Gemm {
             return;
         }
         boolean serial = par.threads() == 1 || (long) m * n * k < SERIAL_WORK;
-        // Few rows of A reuse each B element only m times: then packing B costs as much as the
-        // multiply, and a row-major f32 B is read in place instead (only a ragged last sliver is packed).
-        Panels.ArrayCols direct = m <= DIRECT_M && b instanceof Panels.ArrayCols d ? d : null;
         int kBlocks = ceilDiv(k, KC);
         int kcMax = ceilDiv(k, kBlocks);
+        // Few rows of A reuse each B element only m times: packing B would cost as much as the
+        // multiply, so a row-major f32 B is read in place (only a ragged last sliver is packed).
+        if (m <= DIRECT_M && b instanceof Panels.ArrayCols direct) {
+            inPlaceB(par, serial, m, n, k, kBlocks, kcMax, a, direct, c, cOff, ldc, accumulate);
+            return;
+        }
         int ncMax = Math.min(NC, n);
         Workspace ws = Workspace.get();
         float[] bp = ws.take(Workspace.Slot.PACK_B, kcMax * ceilDiv(ncMax, NR) * NR);
@@ -92,12 +95,8 @@ public final class Gemm {
                     };
                     boolean overwrite = kb == 0 && !accumulate;
                     Parallel.RangeBody compute = (t0, t1) -> macro(t0, t1, groups, m, n, a, p0, kc, kcMax,
-                            col0, slivers, bp, direct, c, cOff, ldc, overwrite);
-                    if (direct != null) {
-                        if (nc % NR != 0) {
-                            packB.run(slivers - 1, slivers);
-                        }
-                    } else if (serial) {
+                            col0, slivers, bp, c, cOff, ldc, overwrite);
+                    if (serial) {
                         packB.run(0, slivers);
                     } else {
                         par.forRange(slivers, 2, packB);
@@ -116,8 +115,7 @@ public final class Gemm {
 
     /** Work items t0 .. t1 (item = MC row block × sliver group, row-block major) of one K block. */
     private static void macro(int t0, int t1, int groups, int m, int n, Panel a, int p0, int kc, int kcMax,
-                              int jc, int slivers, float[] bp, Panels.ArrayCols direct,
-                              float[] c, int cOff, int ldc, boolean overwrite) {
+                              int jc, int slivers, float[] bp, float[] c, int cOff, int ldc, boolean overwrite) {
         Workspace ws = Workspace.get();
         float[] ap = ws.take(Workspace.Slot.PACK_A, MC * kcMax);
         float[] tile = ws.take(Workspace.Slot.TILE, MR * NR);
@@ -140,17 +138,10 @@ public final class Gemm {
                 for (int s = s0; s < s1; s++) {
                     int j = jc + s * NR;
                     int nr = Math.min(NR, n - j);
-                    float[] bs = bp;
                     int bo = s * NR * kc;
-                    int ldb = NR;
-                    if (direct != null && nr == NR) {
-                        bs = direct.a();
-                        bo = direct.off() + p0 * direct.ld() + j;
-                        ldb = direct.ld();
-                    }
                     for (int ip = 0; ip < panels; ip++) {
                         int i = ic + ip * MR;
-                        MicroKernel.run(kc, ap, ip * MR * kc, bs, bo, ldb, c, cOff + i * ldc + j, ldc,
+                        MicroKernel.run(kc, ap, ip * MR * kc, bp, bo, NR, c, cOff + i * ldc + j, ldc,
                                 Math.min(MR, m - i), nr, overwrite, tile);
                     }
                 }
@@ -158,6 +149,74 @@ public final class Gemm {
         } finally {
             ws.give(Workspace.Slot.TILE, tile);
             ws.give(Workspace.Slot.PACK_A, ap);
+        }
+    }
+
+    /**
+     * Small M with B a row-major f32 array: A (at most DIRECT_M rows) is packed whole, every K
+     * block, in one parallel pass; then one more fork computes. Each task owns a group of NR-column
+     * slivers and runs every K block over them in order.
+     */
+    private static void inPlaceB(Parallel par, boolean serial, int m, int n, int k, int kBlocks, int kcMax,
+                                 Panel a, Panels.ArrayCols b, float[] c, int cOff, int ldc, boolean accumulate) {
+        int slivers = ceilDiv(n, NR);
+        int groups = serial ? 1 : Math.min(slivers, 2 * par.threads());
+        int panels = ceilDiv(m, MR);
+        int blockSize = panels * MR * kcMax;
+        Workspace ws = Workspace.get();
+        float[] ap = ws.take(Workspace.Slot.PACK_B, kBlocks * blockSize);
+        try {
+            Parallel.RangeBody packA = (t0, t1) -> {
+                for (int t = t0; t < t1; t++) {
+                    int kb = t / panels;
+                    int ip = t % panels;
+                    int p0 = kb * kcMax;
+                    int kc = Math.min(kcMax, k - p0);
+                    a.pack(ip * MR, Math.min(MR, m - ip * MR), p0, kc, ap, kb * blockSize + ip * MR * kc, MR);
+                }
+            };
+            Parallel.RangeBody compute = (g0, g1) -> {
+                float[] tile = Workspace.get().take(Workspace.Slot.TILE, MR * NR + NR * kcMax);
+                try {
+                    int s0 = (int) ((long) g0 * slivers / groups);
+                    int s1 = (int) ((long) g1 * slivers / groups);
+                    for (int kb = 0; kb < kBlocks; kb++) {
+                        int p0 = kb * kcMax;
+                        int kc = Math.min(kcMax, k - p0);
+                        boolean overwrite = kb == 0 && !accumulate;
+                        for (int s = s0; s < s1; s++) {
+                            int j = s * NR;
+                            int nr = Math.min(NR, n - j);
+                            float[] bs = b.a();
+                            int bo = b.off() + p0 * b.ld() + j;
+                            int ldb = b.ld();
+                            if (nr < NR) {
+                                // ragged last sliver: packed behind the tile so reads stay inside B
+                                b.pack(j, nr, p0, kc, tile, MR * NR, NR);
+                                bs = tile;
+                                bo = MR * NR;
+                                ldb = NR;
+                            }
+                            for (int ip = 0; ip < panels; ip++) {
+                                int i = ip * MR;
+                                MicroKernel.run(kc, ap, kb * blockSize + ip * MR * kc, bs, bo, ldb,
+                                        c, cOff + i * ldc + j, ldc, Math.min(MR, m - i), nr, overwrite, tile);
+                            }
+                        }
+                    }
+                } finally {
+                    Workspace.get().give(Workspace.Slot.TILE, tile);
+                }
+            };
+            if (serial) {
+                packA.run(0, kBlocks * panels);
+                compute.run(0, groups);
+            } else {
+                par.forRange(kBlocks * panels, 2, packA);
+                par.forRange(groups, 1, compute);
+            }
+        } finally {
+            ws.give(Workspace.Slot.PACK_B, ap);
         }
     }
 

@@ -21,18 +21,28 @@ final class Panels {
         return kContiguous ? new StorageRows(s, off, ld) : new StorageCols(s, off, ld);
     }
 
-    /** Float array, k contiguous: gather each x's run into a strided column of the sliver. */
+    /**
+     * Float array, k contiguous: a transpose. Written one sliver row at a time (contiguous stores)
+     * while reading {@code rows} sequential streams, which the prefetchers follow.
+     */
     private record ArrayRows(float[] a, int off, int ld) implements Panel {
         @Override
         public void pack(int x0, int rows, int p0, int kc, float[] dst, int dstOff, int width) {
-            for (int x = 0; x < rows; x++) {
-                int src = off + (x0 + x) * ld + p0;
-                int d = dstOff + x;
-                for (int p = 0; p < kc; p++, d += width) {
-                    dst[d] = a[src + p];
-                }
+            transpose(a, off + x0 * ld + p0, ld, rows, kc, dst, dstOff, width);
+        }
+    }
+
+    /** dst[dstOff + p·width + x] = src[so + x·ld + p] for x < rows, p < kc; zeros for rows ≤ x < width. */
+    static void transpose(float[] src, int so, int ld, int rows, int kc, float[] dst, int dstOff, int width) {
+        for (int p = 0; p < kc; p++) {
+            int d = dstOff + p * width;
+            int sx = so + p;
+            for (int x = 0; x < rows; x++, sx += ld) {
+                dst[d + x] = src[sx];
             }
-            zeroTail(rows, kc, dst, dstOff, width);
+            for (int x = rows; x < width; x++) {
+                dst[d + x] = 0f;
+            }
         }
     }
 
@@ -50,19 +60,15 @@ final class Panels {
         }
     }
 
-    /** Any storage (f16/bf16/f32 mapped weights), k contiguous: convert one run, then scatter it. */
+    /** Any storage (f16/bf16/f32 mapped weights), k contiguous: convert the runs (vectorised), then transpose. */
     private record StorageRows(Storage s, long off, int ld) implements Panel {
         @Override
         public void pack(int x0, int rows, int p0, int kc, float[] dst, int dstOff, int width) {
-            float[] run = Workspace.get().run(kc);
+            float[] run = Workspace.get().run(rows * kc);
             for (int x = 0; x < rows; x++) {
-                Half.toFloat(s, off + (long) (x0 + x) * ld + p0, run, 0, kc);
-                int d = dstOff + x;
-                for (int p = 0; p < kc; p++, d += width) {
-                    dst[d] = run[p];
-                }
+                Half.toFloat(s, off + (long) (x0 + x) * ld + p0, run, x * kc, kc);
             }
-            zeroTail(rows, kc, dst, dstOff, width);
+            transpose(run, 0, kc, rows, kc, dst, dstOff, width);
         }
     }
 
