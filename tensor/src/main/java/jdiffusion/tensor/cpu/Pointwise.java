@@ -62,9 +62,14 @@ public final class Pointwise {
 
     /** Exact GELU: 0.5·x·(1 + erf(x/√2)). */
     public static void gelu(float[] x, int off, int n) {
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, off + i);
+            v.mul(0.5f).mul(ErfF.erf(v.mul(SQRT_HALF)).add(1f)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
             float v = x[off + i];
-            x[off + i] = 0.5f * v * (1f + Erf.erf(v * SQRT_HALF));
+            x[off + i] = v * 0.5f * (ErfF.erf(v * SQRT_HALF) + 1f);
         }
     }
 
