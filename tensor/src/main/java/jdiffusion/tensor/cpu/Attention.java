@@ -27,10 +27,15 @@ public final class Attention {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
+    /** Scores and softmax run along keys, where any width divides BK: the widest vectors. */
+    private static final VectorSpecies<Float> SK = FloatVector.SPECIES_PREFERRED;
+    private static final int LK = SK.length();
     /** Query rows per work item (a multiple of the 4-row register block). */
     static final int BQ = 32;
     /** Keys per block (a multiple of 2 vectors). */
     static final int BK = 128;
+    /** Largest per-thread copy of one head's keys and values (floats). */
+    static final int HEAD_CACHE_FLOATS = 1 << 22;
 
     /**
      * out[b, i, h·dv ..] = softmax_j(q[b,i,h]·k[b,j,h]·scale) · v[b,j,h] (j ≤ i when causal).
@@ -38,20 +43,45 @@ public final class Attention {
      */
     public static void attention(Parallel par, int batch, int lq, int lk, int heads, int d, int dv,
                                  float[] q, float[] k, float[] v, float scale, boolean causal, float[] out) {
+        attention(par, batch, lq, lk, heads, d, dv, q, k, v, scale, causal, out, HEAD_CACHE_FLOATS);
+    }
+
+    /** As above, caching a head's packed keys/values per thread only up to {@code headCacheFloats}. */
+    static void attention(Parallel par, int batch, int lq, int lk, int heads, int d, int dv,
+                          float[] q, float[] k, float[] v, float scale, boolean causal, float[] out,
+                          long headCacheFloats) {
         int qBlocks = Gemm.ceilDiv(lq, BQ);
         int items = batch * heads * qBlocks;
+        int lkp = Gemm.ceilDiv(lk, BK) * BK;
+        int dvp = Gemm.ceilDiv(dv, L) * L;
+        // A task's items are consecutive, so it mostly stays on one head: its keys (transposed) and
+        // values (padded) are packed once per head instead of once per query block, unless that
+        // copy would be large (long sequences with wide heads, e.g. a VAE at high resolution).
+        boolean cacheHead = (long) lkp * (d + dvp) <= headCacheFloats;
         par.forRange(items, 1, (t0, t1) -> {
             Block blk = new Block(d, dv);
-            float[] buf = Workspace.get().take(Workspace.Slot.ATTN, blk.size);
+            Workspace ws = Workspace.get();
+            float[] buf = ws.take(Workspace.Slot.ATTN, blk.size);
+            float[] head = cacheHead ? ws.take(Workspace.Slot.ATTN_HEAD, lkp * (d + dvp)) : null;
             try {
+                int cached = -1;
                 for (int t = t0; t < t1; t++) {
                     int qb = t % qBlocks;
-                    int h = (t / qBlocks) % heads;
-                    int b = t / (qBlocks * heads);
-                    blk.run(buf, b, h, qb * BQ, Math.min(BQ, lq - qb * BQ), lq, lk, heads, q, k, v, scale, causal, out);
+                    int bh = t / qBlocks;
+                    int h = bh % heads;
+                    int b = bh / heads;
+                    if (cacheHead && bh != cached) {
+                        blk.packHead(head, b, h, lk, lkp, heads, k, v);
+                        cached = bh;
+                    }
+                    blk.run(buf, head, lkp, b, h, qb * BQ, Math.min(BQ, lq - qb * BQ), lq, lk, heads, q, k, v,
+                            scale, causal, out);
                 }
             } finally {
-                Workspace.get().give(Workspace.Slot.ATTN, buf);
+                if (head != null) {
+                    ws.give(Workspace.Slot.ATTN_HEAD, head);
+                }
+                ws.give(Workspace.Slot.ATTN, buf);
             }
         });
     }
@@ -84,10 +114,11 @@ public final class Attention {
             mx = o + BQ * dvp;
             sum = mx + BQ;
             lanes = sum + BQ;
-            size = lanes + L;
+            size = lanes + LK;
         }
 
-        void run(float[] w, int b, int h, int q0, int rows, int lq, int lk, int heads,
+        /** head: null, or this (b, h)'s keys as [d][lkp] then values as [lk][dvp] (see packHead). */
+        void run(float[] w, float[] head, int lkp, int b, int h, int q0, int rows, int lq, int lk, int heads,
                  float[] q, float[] k, float[] v, float scale, boolean causal, float[] out) {
             int qStride = heads * d;
             int vStride = heads * dv;
@@ -105,10 +136,25 @@ public final class Attention {
             int kEnd = causal ? Math.min(lk, q0 + rows) : lk;
             for (int k0 = 0; k0 < kEnd; k0 += BK) {
                 int nk = Math.min(BK, kEnd - k0);
-                int nkp = Gemm.ceilDiv(nk, 2 * L) * 2 * L;
-                packKeys(w, b, h, k0, nk, nkp, lk, qStride, k);
-                packValues(w, b, h, k0, nk, lk, vStride, v);
-                scores(w, nkp);
+                int nkp = Gemm.ceilDiv(nk, 2 * LK) * 2 * LK;
+                float[] kv;
+                int ktBase;
+                int ktStride;
+                int vpBase;
+                if (head != null) {
+                    kv = head;
+                    ktBase = k0 * d;
+                    ktStride = BK;
+                    vpBase = d * lkp + k0 * dvp;
+                } else {
+                    packKeys(w, b, h, k0, nk, nkp, lk, qStride, k);
+                    packValues(w, b, h, k0, nk, lk, vStride, v);
+                    kv = w;
+                    ktBase = kt;
+                    ktStride = BK;
+                    vpBase = vp;
+                }
+                scores(w, kv, ktBase, ktStride, nkp);
                 for (int i = 0; i < BQ; i++) {
                     int valid = causal ? Math.min(nk, q0 + i - k0 + 1) : nk;
                     Arrays.fill(w, sc + i * BK + Math.max(0, valid), sc + i * BK + nkp, Float.NEGATIVE_INFINITY);
@@ -118,7 +164,7 @@ public final class Attention {
                         Arrays.fill(w, sc + i * BK, sc + i * BK + nkp, 0f);
                     }
                 }
-                accumulateValues(w, nk);
+                accumulateValues(w, kv, vpBase, nk);
             }
             for (int i = 0; i < rows; i++) {
                 float inv = 1f / w[sum + i];
@@ -126,6 +172,29 @@ public final class Attention {
                 for (int c = 0; c < dv; c++) {
                     out[dst + c] = w[o + i * dvp + c] * inv;
                 }
+            }
+        }
+
+        /**
+         * This (b, h)'s keys, key block by key block, each transposed as [d][BK] (zero-padded to lkp
+         * keys; block-major so a block's rows are BK apart, not lkp: large power-of-two strides
+         * would alias in L1), then its values as [lk][dvp].
+         */
+        void packHead(float[] head, int b, int h, int lk, int lkp, int heads, float[] k, float[] v) {
+            int qStride = heads * d;
+            int vStride = heads * dv;
+            Arrays.fill(head, 0, d * lkp, 0f);
+            for (int j = 0; j < lk; j++) {
+                int src = (b * lk + j) * qStride + h * d;
+                int dst = (j / BK) * BK * d + j % BK;
+                for (int c = 0; c < d; c++) {
+                    head[dst + c * BK] = k[src + c];
+                }
+            }
+            int vo = d * lkp;
+            for (int j = 0; j < lk; j++) {
+                System.arraycopy(v, (b * lk + j) * vStride + h * dv, head, vo + j * dvp, dv);
+                Arrays.fill(head, vo + j * dvp + dv, vo + (j + 1) * dvp, 0f);
             }
         }
 
@@ -151,43 +220,43 @@ public final class Attention {
         }
 
         /** sc[i][j] = Σ_c qs[i][c]·kt[c][j] for all BQ rows, j < nkp; 4 rows x 2 vectors per pass. */
-        private void scores(float[] w, int nkp) {
+        private void scores(float[] w, float[] kv, int ktBase, int ktStride, int nkp) {
             for (int i = 0; i < BQ; i += 4) {
                 int q0 = qs + i * d;
-                for (int j = 0; j < nkp; j += 2 * L) {
-                    var a00 = FloatVector.zero(S);
-                    var a01 = FloatVector.zero(S);
-                    var a10 = FloatVector.zero(S);
-                    var a11 = FloatVector.zero(S);
-                    var a20 = FloatVector.zero(S);
-                    var a21 = FloatVector.zero(S);
-                    var a30 = FloatVector.zero(S);
-                    var a31 = FloatVector.zero(S);
-                    for (int c = 0, kc = kt + j; c < d; c++, kc += BK) {
-                        var k0 = FloatVector.fromArray(S, w, kc);
-                        var k1 = FloatVector.fromArray(S, w, kc + L);
-                        var x0 = FloatVector.broadcast(S, w[q0 + c]);
+                for (int j = 0; j < nkp; j += 2 * LK) {
+                    var a00 = FloatVector.zero(SK);
+                    var a01 = FloatVector.zero(SK);
+                    var a10 = FloatVector.zero(SK);
+                    var a11 = FloatVector.zero(SK);
+                    var a20 = FloatVector.zero(SK);
+                    var a21 = FloatVector.zero(SK);
+                    var a30 = FloatVector.zero(SK);
+                    var a31 = FloatVector.zero(SK);
+                    for (int c = 0, kc = ktBase + j; c < d; c++, kc += ktStride) {
+                        var k0 = FloatVector.fromArray(SK, kv, kc);
+                        var k1 = FloatVector.fromArray(SK, kv, kc + LK);
+                        var x0 = FloatVector.broadcast(SK, w[q0 + c]);
                         a00 = k0.fma(x0, a00);
                         a01 = k1.fma(x0, a01);
-                        var x1 = FloatVector.broadcast(S, w[q0 + d + c]);
+                        var x1 = FloatVector.broadcast(SK, w[q0 + d + c]);
                         a10 = k0.fma(x1, a10);
                         a11 = k1.fma(x1, a11);
-                        var x2 = FloatVector.broadcast(S, w[q0 + 2 * d + c]);
+                        var x2 = FloatVector.broadcast(SK, w[q0 + 2 * d + c]);
                         a20 = k0.fma(x2, a20);
                         a21 = k1.fma(x2, a21);
-                        var x3 = FloatVector.broadcast(S, w[q0 + 3 * d + c]);
+                        var x3 = FloatVector.broadcast(SK, w[q0 + 3 * d + c]);
                         a30 = k0.fma(x3, a30);
                         a31 = k1.fma(x3, a31);
                     }
                     int s0 = sc + i * BK + j;
                     a00.intoArray(w, s0);
-                    a01.intoArray(w, s0 + L);
+                    a01.intoArray(w, s0 + LK);
                     a10.intoArray(w, s0 + BK);
-                    a11.intoArray(w, s0 + BK + L);
+                    a11.intoArray(w, s0 + BK + LK);
                     a20.intoArray(w, s0 + 2 * BK);
-                    a21.intoArray(w, s0 + 2 * BK + L);
+                    a21.intoArray(w, s0 + 2 * BK + LK);
                     a30.intoArray(w, s0 + 3 * BK);
-                    a31.intoArray(w, s0 + 3 * BK + L);
+                    a31.intoArray(w, s0 + 3 * BK + LK);
                 }
             }
         }
@@ -195,23 +264,23 @@ public final class Attention {
         /** Row i: new running max, scores → probabilities in place, running sum and output rescaled. */
         private void softmaxStep(float[] w, int i, int nkp) {
             int row = sc + i * BK;
-            var mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int j = 0; j < nkp; j += L) {
-                mv = mv.max(FloatVector.fromArray(S, w, row + j));
+            var mv = FloatVector.broadcast(SK, Float.NEGATIVE_INFINITY);
+            for (int j = 0; j < nkp; j += LK) {
+                mv = mv.max(FloatVector.fromArray(SK, w, row + j));
             }
             // max is exact and order-free, so a lane reduction is safe here (unlike a sum).
             float mNew = Math.max(w[mx + i], mv.reduceLanes(VectorOperators.MAX));
             float alpha = Exp.exp(w[mx + i] - mNew);
             w[mx + i] = mNew;
-            var acc = FloatVector.zero(S);
-            for (int j = 0; j < nkp; j += L) {
-                var p = Exp.exp(FloatVector.fromArray(S, w, row + j).sub(mNew));
+            var acc = FloatVector.zero(SK);
+            for (int j = 0; j < nkp; j += LK) {
+                var p = Exp.exp(FloatVector.fromArray(SK, w, row + j).sub(mNew));
                 p.intoArray(w, row + j);
                 acc = acc.add(p);
             }
             acc.intoArray(w, lanes);
             float rowSum = 0f;
-            for (int l = 0; l < L; l++) {
+            for (int l = 0; l < LK; l++) {
                 rowSum += w[lanes + l];
             }
             w[sum + i] = w[sum + i] * alpha + rowSum;
@@ -222,7 +291,7 @@ public final class Attention {
         }
 
         /** o[i][:] += Σ_j p[i][j]·vp[j][:], 4 rows x 2 vectors (or x 1 for an odd last vector) per pass. */
-        private void accumulateValues(float[] w, int nk) {
+        private void accumulateValues(float[] w, float[] kv, int vpBase, int nk) {
             for (int i = 0; i < BQ; i += 4) {
                 int p0 = sc + i * BK;
                 int o0 = o + i * dvp;
@@ -236,9 +305,9 @@ public final class Attention {
                     var a21 = FloatVector.fromArray(S, w, o0 + 2 * dvp + c + L);
                     var a30 = FloatVector.fromArray(S, w, o0 + 3 * dvp + c);
                     var a31 = FloatVector.fromArray(S, w, o0 + 3 * dvp + c + L);
-                    for (int j = 0, vj = vp + c; j < nk; j++, vj += dvp) {
-                        var v0 = FloatVector.fromArray(S, w, vj);
-                        var v1 = FloatVector.fromArray(S, w, vj + L);
+                    for (int j = 0, vj = vpBase + c; j < nk; j++, vj += dvp) {
+                        var v0 = FloatVector.fromArray(S, kv, vj);
+                        var v1 = FloatVector.fromArray(S, kv, vj + L);
                         var x0 = FloatVector.broadcast(S, w[p0 + j]);
                         a00 = v0.fma(x0, a00);
                         a01 = v1.fma(x0, a01);
@@ -266,8 +335,8 @@ public final class Attention {
                     var a1 = FloatVector.fromArray(S, w, o0 + dvp + c);
                     var a2 = FloatVector.fromArray(S, w, o0 + 2 * dvp + c);
                     var a3 = FloatVector.fromArray(S, w, o0 + 3 * dvp + c);
-                    for (int j = 0, vj = vp + c; j < nk; j++, vj += dvp) {
-                        var v0 = FloatVector.fromArray(S, w, vj);
+                    for (int j = 0, vj = vpBase + c; j < nk; j++, vj += dvp) {
+                        var v0 = FloatVector.fromArray(S, kv, vj);
                         a0 = v0.fma(FloatVector.broadcast(S, w[p0 + j]), a0);
                         a1 = v0.fma(FloatVector.broadcast(S, w[p0 + BK + j]), a1);
                         a2 = v0.fma(FloatVector.broadcast(S, w[p0 + 2 * BK + j]), a2);

@@ -13,7 +13,7 @@ final class Workspace {
     private float[] run = new float[0];
 
     /** Buffers that may be held across a kernel's inner loops. */
-    enum Slot { PACK_A, PACK_B, TILE, ATTN }
+    enum Slot { PACK_A, PACK_B, TILE, ATTN, ATTN_HEAD }
 
     static Workspace get() {
         return LOCAL.get();

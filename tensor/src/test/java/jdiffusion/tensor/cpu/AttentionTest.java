@@ -51,5 +51,9 @@ class AttentionTest {
         assertTrue(err <= 2e-6 * Math.max(1, qScale * 2 * Math.sqrt(d)), "max error " + err);
         assertArrayEquals(y, run(ONE, b, lq, lk, heads, d, dv, q, k, v, causal), 0f, "1 vs 3 threads");
         assertArrayEquals(y, run(TWO, b, lq, lk, heads, d, dv, q, k, v, causal), 0f, "2 vs 3 threads");
+        // Without the per-head key/value cache (the path for very long sequences): same arithmetic.
+        float[] uncached = new float[y.length];
+        Attention.attention(TWO, b, lq, lk, heads, d, dv, q, k, v, (float) (1.0 / Math.sqrt(d)), causal, uncached, 0);
+        assertArrayEquals(y, uncached, 0f, "per-block packing vs cached head");
     }
 }
