@@ -71,7 +71,9 @@ public final class Gemm {
         int kcMax = ceilDiv(k, kBlocks);
         // Few rows of A reuse each B element only m times: packing B would cost as much as the
         // multiply, so a row-major f32 B is read in place (only a ragged last sliver is packed).
-        if (m <= DIRECT_M && b instanceof Panels.ArrayCols direct) {
+        // ...unless B's rows are a multiple of 1 KB apart: then the sliver's rows fall into a few
+        // cache sets and evict each other (a 64x64 image as a 4096-wide B), and packing wins.
+        if (m <= DIRECT_M && b instanceof Panels.ArrayCols direct && direct.ld() % 256 != 0) {
             inPlaceB(par, serial, m, n, k, kBlocks, kcMax, a, direct, c, cOff, ldc, accumulate);
             return;
         }
@@ -83,7 +85,8 @@ public final class Gemm {
                 int nc = Math.min(NC, n - jc);
                 int slivers = ceilDiv(nc, NR);
                 int mBlocks = ceilDiv(m, MC);
-                int groups = mBlocks >= 2 * par.threads() ? 1 : Math.min(slivers, ceilDiv(4 * par.threads(), mBlocks));
+                // Enough items (row block x sliver group) that 2 threads end within a few % of each other.
+                int groups = Math.max(1, Math.min(slivers, ceilDiv(8 * par.threads(), mBlocks)));
                 for (int kb = 0; kb < kBlocks; kb++) {
                     int p0 = kb * kcMax;
                     int kc = Math.min(kcMax, k - p0);
