@@ -160,70 +160,59 @@ public final class Gemm {
     }
 
     /**
-     * Small M with B a row-major f32 array: A (at most DIRECT_M rows) is packed whole, every K
-     * block, in one parallel pass; then one more fork computes. Each task owns a group of NR-column
-     * slivers and runs every K block over them in order.
+     * Small M with B a row-major f32 array: one fork. Each task owns a group of NR-column slivers,
+     * packs A (at most DIRECT_M rows) itself for every K block and runs the blocks in order. Packing
+     * A per task repeats a small copy, but keeps it in the core's own cache: an A packed by the
+     * other core costs a cross-core transfer per line, more than the copy on a 1 ms product.
      */
     private static void inPlaceB(Parallel par, boolean serial, int m, int n, int k, int kBlocks, int kcMax,
                                  Panel a, Panels.ArrayCols b, float[] c, int cOff, int ldc, boolean accumulate) {
         int slivers = ceilDiv(n, NR);
-        int groups = serial ? 1 : Math.min(slivers, 2 * par.threads());
+        int groups = serial ? 1 : Math.min(slivers, par.threads());
         int panels = ceilDiv(m, MR);
-        int blockSize = panels * MR * kcMax;
-        Workspace ws = Workspace.get();
-        float[] ap = ws.take(Workspace.Slot.PACK_B, kBlocks * blockSize);
-        try {
-            Parallel.RangeBody packA = (t0, t1) -> {
-                for (int t = t0; t < t1; t++) {
-                    int kb = t / panels;
-                    int ip = t % panels;
+        Parallel.RangeBody body = (g0, g1) -> {
+            Workspace ws = Workspace.get();
+            float[] ap = ws.take(Workspace.Slot.PACK_A, panels * MR * kcMax);
+            float[] tile = ws.take(Workspace.Slot.TILE, MR * NR + NR * kcMax);
+            try {
+                int s0 = (int) ((long) g0 * slivers / groups);
+                int s1 = (int) ((long) g1 * slivers / groups);
+                for (int kb = 0; kb < kBlocks; kb++) {
                     int p0 = kb * kcMax;
                     int kc = Math.min(kcMax, k - p0);
-                    a.pack(ip * MR, Math.min(MR, m - ip * MR), p0, kc, ap, kb * blockSize + ip * MR * kc, MR);
-                }
-            };
-            Parallel.RangeBody compute = (g0, g1) -> {
-                float[] tile = Workspace.get().take(Workspace.Slot.TILE, MR * NR + NR * kcMax);
-                try {
-                    int s0 = (int) ((long) g0 * slivers / groups);
-                    int s1 = (int) ((long) g1 * slivers / groups);
-                    for (int kb = 0; kb < kBlocks; kb++) {
-                        int p0 = kb * kcMax;
-                        int kc = Math.min(kcMax, k - p0);
-                        boolean overwrite = kb == 0 && !accumulate;
-                        for (int s = s0; s < s1; s++) {
-                            int j = s * NR;
-                            int nr = Math.min(NR, n - j);
-                            float[] bs = b.a();
-                            int bo = b.off() + p0 * b.ld() + j;
-                            int ldb = b.ld();
-                            if (nr < NR) {
-                                // ragged last sliver: packed behind the tile so reads stay inside B
-                                b.pack(j, nr, p0, kc, tile, MR * NR, NR);
-                                bs = tile;
-                                bo = MR * NR;
-                                ldb = NR;
-                            }
-                            for (int ip = 0; ip < panels; ip++) {
-                                int i = ip * MR;
-                                MicroKernel.run(kc, ap, kb * blockSize + ip * MR * kc, bs, bo, ldb,
-                                        c, cOff + i * ldc + j, ldc, Math.min(MR, m - i), nr, overwrite, tile);
-                            }
+                    boolean overwrite = kb == 0 && !accumulate;
+                    for (int ip = 0; ip < panels; ip++) {
+                        a.pack(ip * MR, Math.min(MR, m - ip * MR), p0, kc, ap, ip * MR * kc, MR);
+                    }
+                    for (int s = s0; s < s1; s++) {
+                        int j = s * NR;
+                        int nr = Math.min(NR, n - j);
+                        float[] bs = b.a();
+                        int bo = b.off() + p0 * b.ld() + j;
+                        int ldb = b.ld();
+                        if (nr < NR) {
+                            // ragged last sliver: packed behind the tile so reads stay inside B
+                            b.pack(j, nr, p0, kc, tile, MR * NR, NR);
+                            bs = tile;
+                            bo = MR * NR;
+                            ldb = NR;
+                        }
+                        for (int ip = 0; ip < panels; ip++) {
+                            int i = ip * MR;
+                            MicroKernel.run(kc, ap, ip * MR * kc, bs, bo, ldb, c, cOff + i * ldc + j, ldc,
+                                    Math.min(MR, m - i), nr, overwrite, tile);
                         }
                     }
-                } finally {
-                    Workspace.get().give(Workspace.Slot.TILE, tile);
                 }
-            };
-            if (serial) {
-                packA.run(0, kBlocks * panels);
-                compute.run(0, groups);
-            } else {
-                par.forRange(kBlocks * panels, 2, packA);
-                par.forRange(groups, 1, compute);
+            } finally {
+                ws.give(Workspace.Slot.TILE, tile);
+                ws.give(Workspace.Slot.PACK_A, ap);
             }
-        } finally {
-            ws.give(Workspace.Slot.PACK_B, ap);
+        };
+        if (serial) {
+            body.run(0, groups);
+        } else {
+            par.forRange(groups, 1, body);
         }
     }
 
