@@ -32,7 +32,7 @@ public final class Gemm {
     static final int MC = 64;
     /** Columns of B per packed panel (KC·NC floats, in L3). */
     static final int NC = 2048;
-    /** Up to this many rows of A, an f32 row-major B is read in place rather than packed. */
+    /** Up to this many rows of A (A·KC floats fit in L2), {@link #smallM} runs the product. */
     static final int DIRECT_M = 256;
     /** Below this many multiply-adds a fork costs more than it saves. */
     private static final long SERIAL_WORK = 1L << 18;
@@ -73,12 +73,10 @@ public final class Gemm {
         boolean serial = par.threads() == 1 || (long) m * n * k < SERIAL_WORK;
         int kBlocks = ceilDiv(k, KC);
         int kcMax = ceilDiv(k, kBlocks);
-        // Few rows of A reuse each B element only m times: packing B would cost as much as the
-        // multiply, so a row-major f32 B is read in place (only a ragged last sliver is packed).
-        // ...unless B's rows are a multiple of 1 KB apart: then the sliver's rows fall into a few
-        // cache sets and evict each other (a 64x64 image as a 4096-wide B), and packing wins.
-        if (m <= DIRECT_M && b instanceof Panels.ArrayCols direct && direct.ld() % 256 != 0) {
-            inPlaceB(par, serial, m, n, k, kBlocks, kcMax, a, direct, c, cOff, ldc, accumulate);
+        // Few rows of A reuse each B element only m times: sharing one packed B between threads
+        // then costs more (a barrier per K block, cross-core reads) than each task packing its own.
+        if (m <= DIRECT_M) {
+            smallM(par, serial, m, n, k, kBlocks, kcMax, a, b, c, cOff, ldc, accumulate);
             return;
         }
         int ncMax = Math.min(NC, n);
@@ -148,7 +146,7 @@ public final class Gemm {
                     int bo = s * NR * kc;
                     for (int ip = 0; ip < panels; ip++) {
                         int i = ic + ip * MR;
-                        MicroKernel.run(kc, ap, ip * MR * kc, bp, bo, NR, c, cOff + i * ldc + j, ldc,
+                        MicroKernel.run(kc, ap, ip * MR * kc, bp, bo, c, cOff + i * ldc + j, ldc,
                                 Math.min(MR, m - i), nr, overwrite, tile);
                     }
                 }
@@ -159,21 +157,25 @@ public final class Gemm {
         }
     }
 
+    /** Slivers of B a small-M task packs at a time (KC·CHUNK·NR floats, in L2 beside A). */
+    static final int CHUNK = 4;
+
     /**
-     * Small M with B a row-major f32 array: one fork. Each task owns a group of NR-column slivers,
-     * packs A (at most DIRECT_M rows) itself for every K block and runs the blocks in order. Packing
-     * A per task repeats a small copy, but keeps it in the core's own cache: an A packed by the
-     * other core costs a cross-core transfer per line, more than the copy on a 1 ms product.
+     * Small M (at most DIRECT_M rows), any B: one fork. Each task owns a group of slivers and, for
+     * every K block in order, packs A itself and then its slivers CHUNK at a time: a row-major B is
+     * copied one row segment (CHUNK·NR floats) at a time, which the prefetchers follow, instead of
+     * 128-byte pieces a whole row apart.
      */
-    private static void inPlaceB(Parallel par, boolean serial, int m, int n, int k, int kBlocks, int kcMax,
-                                 Panel a, Panels.ArrayCols b, float[] c, int cOff, int ldc, boolean accumulate) {
+    private static void smallM(Parallel par, boolean serial, int m, int n, int k, int kBlocks, int kcMax,
+                               Panel a, Panel b, float[] c, int cOff, int ldc, boolean accumulate) {
         int slivers = ceilDiv(n, NR);
         int groups = serial ? 1 : Math.min(slivers, par.threads());
         int panels = ceilDiv(m, MR);
+        Panels.ArrayCols rowMajor = b instanceof Panels.ArrayCols rm ? rm : null;
         Parallel.RangeBody body = (g0, g1) -> {
             Workspace ws = Workspace.get();
             float[] ap = ws.take(Workspace.Slot.PACK_A, panels * MR * kcMax);
-            float[] tile = ws.take(Workspace.Slot.TILE, MR * NR + NR * kcMax);
+            float[] bp = ws.take(Workspace.Slot.TILE, MR * NR + CHUNK * NR * kcMax);
             try {
                 int s0 = (int) ((long) g0 * slivers / groups);
                 int s1 = (int) ((long) g1 * slivers / groups);
@@ -184,28 +186,38 @@ public final class Gemm {
                     for (int ip = 0; ip < panels; ip++) {
                         a.pack(ip * MR, Math.min(MR, m - ip * MR), p0, kc, ap, ip * MR * kc, MR);
                     }
-                    for (int s = s0; s < s1; s++) {
-                        int j = s * NR;
-                        int nr = Math.min(NR, n - j);
-                        float[] bs = b.a();
-                        int bo = b.off() + p0 * b.ld() + j;
-                        int ldb = b.ld();
-                        if (nr < NR) {
-                            // ragged last sliver: packed behind the tile so reads stay inside B
-                            b.pack(j, nr, p0, kc, tile, MR * NR, NR);
-                            bs = tile;
-                            bo = MR * NR;
-                            ldb = NR;
+                    for (int sc = s0; sc < s1; sc += CHUNK) {
+                        int cnt = Math.min(CHUNK, s1 - sc);
+                        int j0 = sc * NR;
+                        int cols = Math.min(cnt * NR, n - j0);
+                        int base = MR * NR;
+                        if (rowMajor != null && cols == cnt * NR) {
+                            float[] src = rowMajor.a();
+                            for (int p = 0; p < kc; p++) {
+                                int so = rowMajor.off() + (p0 + p) * rowMajor.ld() + j0;
+                                for (int q = 0; q < cnt; q++) {
+                                    System.arraycopy(src, so + q * NR, bp, base + q * NR * kc + p * NR, NR);
+                                }
+                            }
+                        } else {
+                            for (int q = 0; q < cnt; q++) {
+                                int j = j0 + q * NR;
+                                b.pack(j, Math.min(NR, n - j), p0, kc, bp, base + q * NR * kc, NR);
+                            }
                         }
-                        for (int ip = 0; ip < panels; ip++) {
-                            int i = ip * MR;
-                            MicroKernel.run(kc, ap, ip * MR * kc, bs, bo, ldb, c, cOff + i * ldc + j, ldc,
-                                    Math.min(MR, m - i), nr, overwrite, tile);
+                        for (int q = 0; q < cnt; q++) {
+                            int j = j0 + q * NR;
+                            int nr = Math.min(NR, n - j);
+                            for (int ip = 0; ip < panels; ip++) {
+                                int i = ip * MR;
+                                MicroKernel.run(kc, ap, ip * MR * kc, bp, base + q * NR * kc, c, cOff + i * ldc + j,
+                                        ldc, Math.min(MR, m - i), nr, overwrite, bp);
+                            }
                         }
                     }
                 }
             } finally {
-                ws.give(Workspace.Slot.TILE, tile);
+                ws.give(Workspace.Slot.TILE, bp);
                 ws.give(Workspace.Slot.PACK_A, ap);
             }
         };

@@ -46,10 +46,7 @@ final class Panels {
         }
     }
 
-    /**
-     * Float array, x contiguous: each k step is one contiguous copy. Already in the micro-kernel's
-     * B layout (rows ld apart), so GEMM may read full slivers of it in place.
-     */
+    /** Float array, x contiguous: each k step is one contiguous copy (GEMM copies wider runs itself). */
     record ArrayCols(float[] a, int off, int ld) implements Panel {
         @Override
         public void pack(int x0, int rows, int p0, int kc, float[] dst, int dstOff, int width) {

@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The blocked SGEMM against a double-precision reference: sizes that are not multiples of the
- * micro-tile (MR x NR), several K blocks, several N panels, both in-place and packed B, both
- * transposes, f16/bf16 weights; and the same bits for 1, 2 and 3 threads.
+ * micro-tile (MR x NR), several K blocks, several N panels, the small-M path (m ≤ 256, per-task B
+ * packing) and the shared-B path, both transposes, f16/bf16 weights; and the same bits for 1, 2 and
+ * 3 threads.
  */
 class GemmTest {
     private static final Parallel ONE = new Parallel(1);
@@ -100,10 +101,10 @@ class GemmTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"F16,true", "F16,false", "BF16,true", "BF16,false", "F32,true", "F32,false"})
-    void convertsMappedWeightsWhilePacking(DType dtype, boolean transB) {
-        Random r = new Random(dtype.ordinal() * 2 + (transB ? 1 : 0));
-        int m = 300;
+    @CsvSource({"F16,true,300", "F16,false,300", "BF16,true,300", "BF16,false,300", "F32,true,300", "F32,false,300",
+        "F16,true,40", "BF16,false,40", "F32,true,40"})
+    void convertsMappedWeightsWhilePacking(DType dtype, boolean transB, int m) {
+        Random r = new Random(dtype.ordinal() * 2 + (transB ? 1 : 0) + m);
         int n = 145;
         int k = 530;
         float[] a = Ref.random(r, m * k, 1f);
