@@ -1,9 +1,16 @@
 package jdiffusion.tensor.cpu;
 
+import jdiffusion.tensor.ArrayStorage;
 import jdiffusion.tensor.Parallel;
 import jdiffusion.tensor.Storage;
 
-/** 2-D convolution (NCHW, square stride, zero padding) as im2col + GEMM. */
+/**
+ * 2-D convolution (NCHW, square stride, zero padding) as an implicit GEMM per image:
+ * out[O, pixels] = W[O, C·kh·kw] · patches[C·kh·kw, pixels]. The patch matrix is never built; GEMM
+ * packs it sliver by sliver from the image ({@link Im2colPanel}) into its reusable workspace, and
+ * the weight is converted from its storage dtype while packed. A 1x1 stride-1 convolution reads the
+ * image directly as the [C, pixels] matrix it already is.
+ */
 public final class Conv2d {
     private Conv2d() {
     }
@@ -19,40 +26,19 @@ public final class Conv2d {
         int wo = (w + 2 * pad - kw) / stride + 1;
         int pixels = ho * wo;
         int kdim = c * kh * kw;
-        float[] cols = new float[pixels * kdim];
-        float[] tmp = new float[pixels * o];
+        Panel weights = Panels.of(weight, wOff, kdim, true);
         for (int b = 0; b < batch; b++) {
             int inOff = b * c * h * w;
-            // cols: [pixels, C·kh·kw], one patch per output pixel.
-            par.forRange(ho, (y0, y1) -> {
-                for (int y = y0; y < y1; y++) {
-                    for (int x = 0; x < wo; x++) {
-                        int row = (y * wo + x) * kdim;
-                        for (int ch = 0; ch < c; ch++) {
-                            for (int i = 0; i < kh; i++) {
-                                int iy = y * stride - pad + i;
-                                for (int j = 0; j < kw; j++) {
-                                    int ix = x * stride - pad + j;
-                                    boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-                                    cols[row + (ch * kh + i) * kw + j] = inside ? in[inOff + (ch * h + iy) * w + ix] : 0f;
-                                }
-                            }
-                        }
-                    }
-                }
-            });
-            // tmp[pixels, O] = cols · Wᵀ
-            Gemm.gemm(par, pixels, o, kdim, cols, 0, kdim, false, weight, wOff, true, tmp, 0, o, false);
             int outOff = b * o * pixels;
-            par.forRange(o, (o0, o1) -> {
-                for (int oc = o0; oc < o1; oc++) {
-                    float bb = bias == null ? 0f : bias[oc];
-                    int dst = outOff + oc * pixels;
-                    for (int p = 0; p < pixels; p++) {
-                        out[dst + p] = tmp[p * o + oc] + bb;
-                    }
+            Panel patches = kh == 1 && kw == 1 && stride == 1 && pad == 0
+                    ? Panels.of(new ArrayStorage(in), inOff, pixels, false)
+                    : new Im2colPanel(in, inOff, h, w, kh, kw, stride, pad, wo);
+            if (bias != null) {
+                for (int oc = 0; oc < o; oc++) {
+                    java.util.Arrays.fill(out, outOff + oc * pixels, outOff + (oc + 1) * pixels, bias[oc]);
                 }
-            });
+            }
+            Gemm.gemm(par, o, pixels, kdim, weights, patches, out, outOff, pixels, bias != null);
         }
     }
 }

@@ -1,7 +1,6 @@
 package jdiffusion.tensor.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -66,10 +65,15 @@ public final class Norms {
             max = Math.max(max, x[off + i]);
         }
         double sum = 0;
+        int i0 = 0;
+        for (int bound = F.loopBound(n); i0 < bound; i0 += F.length()) {
+            Exp.exp(FloatVector.fromArray(F, x, off + i0).sub(max)).intoArray(x, off + i0);
+        }
+        for (int i = i0; i < n; i++) {
+            x[off + i] = Exp.exp(x[off + i] - max);
+        }
         for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
-            x[off + i] = e;
-            sum += e;
+            sum += x[off + i];
         }
         float inv = (float) (1.0 / sum);
         for (int i = 0; i < n; i++) {
@@ -88,7 +92,7 @@ public final class Norms {
             for (int bound = F.loopBound(len); i < bound; i += F.length()) {
                 acc = acc.add(FloatVector.fromArray(F, x, off + b + i));
             }
-            double s = acc.reduceLanes(VectorOperators.ADD);
+            double s = laneSum(acc);
             for (; i < len; i++) {
                 s += x[off + b + i];
             }
@@ -110,7 +114,7 @@ public final class Norms {
                 var d = FloatVector.fromArray(F, x, off + b + i).sub(m);
                 acc = d.fma(d, acc);
             }
-            double s = acc.reduceLanes(VectorOperators.ADD);
+            double s = laneSum(acc);
             for (; i < len; i++) {
                 double d = x[off + b + i] - mean;
                 s += d * d;
@@ -118,6 +122,20 @@ public final class Norms {
             total += s;
         }
         return total;
+    }
+
+    /**
+     * Σ lanes in lane order. Not reduceLanes: its summation order may differ between the interpreter
+     * and compiled code, which made results depend on which thread ran a row first.
+     */
+    static double laneSum(FloatVector v) {
+        float[] t = new float[F.length()];
+        v.intoArray(t, 0);
+        double s = 0;
+        for (float f : t) {
+            s += f;
+        }
+        return s;
     }
 
     /** dst[d..d+n) = (x[xo..xo+n) − (mHi + mLo))·s + t. */

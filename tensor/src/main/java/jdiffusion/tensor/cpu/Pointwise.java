@@ -2,7 +2,6 @@ package jdiffusion.tensor.cpu;
 
 import jdiffusion.tensor.Activation;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -40,11 +39,11 @@ public final class Pointwise {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             var v = FloatVector.fromArray(F, x, off + i);
-            v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
+            v.div(Exp.exp(v.neg()).add(1f)).intoArray(x, off + i);
         }
         for (; i < n; i++) {
             float v = x[off + i];
-            x[off + i] = v / (1f + (float) Math.exp(-v));
+            x[off + i] = v / (1f + Exp.exp(-v));
         }
     }
 
@@ -53,33 +52,42 @@ public final class Pointwise {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             var v = FloatVector.fromArray(F, x, off + i);
-            v.div(v.mul(-1.702f).lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
+            v.div(Exp.exp(v.mul(-1.702f)).add(1f)).intoArray(x, off + i);
         }
         for (; i < n; i++) {
             float v = x[off + i];
-            x[off + i] = v / (1f + (float) Math.exp(-1.702f * v));
+            x[off + i] = v / (1f + Exp.exp(v * -1.702f));
         }
     }
 
     /** Exact GELU: 0.5·x·(1 + erf(x/√2)). */
     public static void gelu(float[] x, int off, int n) {
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            var v = FloatVector.fromArray(F, x, off + i);
+            v.mul(0.5f).mul(ErfF.erf(v.mul(SQRT_HALF)).add(1f)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
             float v = x[off + i];
-            x[off + i] = 0.5f * v * (1f + Erf.erf(v * SQRT_HALF));
+            x[off + i] = v * 0.5f * (ErfF.erf(v * SQRT_HALF) + 1f);
         }
     }
 
-    /** 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+    /**
+     * 0.5·x·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³), computed as x / (1 + e^(−2u)) (the same
+     * function) with {@link Exp} so vector and scalar lanes agree bit for bit.
+     */
     public static void geluTanh(float[] x, int off, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             var v = FloatVector.fromArray(F, x, off + i);
             var inner = v.mul(v).mul(v).mul(0.044715f).add(v).mul(SQRT_2_OVER_PI);
-            v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(x, off + i);
+            v.div(Exp.exp(inner.mul(-2f)).add(1f)).intoArray(x, off + i);
         }
         for (; i < n; i++) {
             float v = x[off + i];
-            x[off + i] = 0.5f * v * (1f + (float) Math.tanh(SQRT_2_OVER_PI * (v + 0.044715f * v * v * v)));
+            float inner = (v * v * v * 0.044715f + v) * SQRT_2_OVER_PI;
+            x[off + i] = v / (Exp.exp(inner * -2f) + 1f);
         }
     }
 
