@@ -131,6 +131,11 @@ class CpuBackendTest {
         Tensor y = CPU.groupNorm(x, groups, g, be, eps, silu);
         assertClose(Ref.groupNorm(x.array(), b, c, spatial, groups, g.array(), be.array(), eps, silu), y, 2e-6, "groupNorm");
         assertSameBits(y, CPU1.groupNorm(x, groups, g, be, eps, silu));
+        if (silu) {
+            // The fused normalise+SiLU pass gives the bits of GroupNorm followed by a separate SiLU.
+            Tensor twoPass = CPU.activationInPlace(CPU.groupNorm(x, groups, g, be, eps, false), Activation.SILU);
+            assertSameBits(twoPass, y);
+        }
     }
 
     @Test
