@@ -15,6 +15,7 @@ import jdiffusion.sd.image.Image;
 import jdiffusion.sd.image.ImageFiles;
 import jdiffusion.sd.pipeline.GeneratedImage;
 import jdiffusion.sd.pipeline.Phase;
+import jdiffusion.sd.pipeline.BatchResult;
 import jdiffusion.sd.pipeline.ProgressListener;
 import jdiffusion.sd.pipeline.StepProgress;
 import jdiffusion.sd.pipeline.TensorEvent;
@@ -40,6 +41,7 @@ final class ConsoleProgress implements ProgressListener {
     private final Path dumpDir;
     private final Map<Integer, Map<String, jdiffusion.tensor.Tensor>> tensors = new LinkedHashMap<>();
     private final List<Path> written = new ArrayList<>();
+    private Consumer<BatchResult.Item> batchSink = item -> { };
     private long passStart;
     private int stepsDone;
     private boolean barOpen;
@@ -164,6 +166,16 @@ final class ConsoleProgress implements ProgressListener {
             closeBar();
             sink.accept(image);
         }
+    }
+
+    @Override
+    public void batchItem(BatchResult.Item item) {
+        batchSink.accept(item);
+    }
+
+    /** Where finished Batch-tab inputs go (the img2img command saves their images at once). */
+    void onBatchItem(Consumer<BatchResult.Item> sink) {
+        batchSink = sink;
     }
 
     @Override

@@ -198,16 +198,17 @@ public final class Img2ImgCommand implements Callable<Integer> {
             throw CliException.file("--batch-mask-dir " + batchMaskDir + ": no such folder");
         }
         return g.execute(TimingReport.describe(settings), false, (pipeline, progress, cancel) -> {
-            BatchResult r = pipeline.img2imgBatch(request, env.resolve(batchInputDir), maskDir, progress, cancel);
             java.util.List<GeneratedImage> all = new java.util.ArrayList<>();
-            for (BatchResult.Item item : r.items()) {
+            // Each input's images are saved as soon as it is done, so Ctrl-C keeps the finished ones.
+            progress.onBatchItem(item -> {
                 var images = item.result().images();
                 for (int k = 0; k < images.size(); k++) {
                     String stem = images.size() == 1 ? item.stem() : item.stem() + "-" + k;
                     g.write(images.get(k), OutputFiles.claimNamed(outDir, stem, ".png"));
                     all.add(images.get(k));
                 }
-            }
+            });
+            BatchResult r = pipeline.img2imgBatch(request, env.resolve(batchInputDir), maskDir, progress, cancel);
             return new GenerationResult(all, all.stream().map(GeneratedImage::seed).toList(),
                     all.stream().map(GeneratedImage::subseed).toList(), new jdiffusion.sd.pipeline.Timings(),
                     java.util.List.of(), r.skipped());

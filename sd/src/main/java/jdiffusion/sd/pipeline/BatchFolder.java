@@ -63,7 +63,9 @@ final class BatchFolder {
             }
             Img2ImgSettings s = template.img2img().toBuilder().canvas(Canvas.batch(image, mask)).build();
             GenerationResult r = pipeline.img2img(new Img2ImgRequest(template.settings(), s), listener, cancel);
-            items.add(new BatchResult.Item(in, maskFile, stem, r));
+            BatchResult.Item item = new BatchResult.Item(in, maskFile, stem, r);
+            items.add(item);
+            listener.batchItem(item);
         }
         return new BatchResult(items, skipped);
     }

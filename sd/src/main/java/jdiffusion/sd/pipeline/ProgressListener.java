@@ -32,6 +32,13 @@ public interface ProgressListener {
     default void image(GeneratedImage image) {
     }
 
+    /**
+     * A Batch-tab input is finished ({@link Pipeline#img2imgBatch}): its images can be saved now, so a
+     * cancelled batch keeps the outputs of the inputs done before.
+     */
+    default void batchItem(BatchResult.Item item) {
+    }
+
     /** A non-fatal problem (a LoRA not found, an embedding skipped, ...). */
     default void warning(String message) {
     }

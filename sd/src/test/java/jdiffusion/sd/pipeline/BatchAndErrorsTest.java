@@ -49,8 +49,16 @@ class BatchAndErrorsTest {
         assertEquals(1, r.skipped().size());
         assertTrue(r.skipped().getFirst().contains("img10.png"), r.skipped().toString());
         // Without a mask folder every image is processed, in natural order (img2 before img10).
-        BatchResult all = PIPELINE.img2imgBatch(template, in, null, null, null);
+        List<String> reported = new java.util.ArrayList<>();
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void batchItem(BatchResult.Item item) {
+                reported.add(item.stem());
+            }
+        };
+        BatchResult all = PIPELINE.img2imgBatch(template, in, null, listener, null);
         assertEquals(List.of("img2", "img10"), all.items().stream().map(BatchResult.Item::stem).toList());
+        assertEquals(List.of("img2", "img10"), reported, "each input is reported as soon as it is done");
     }
 
     @Test
