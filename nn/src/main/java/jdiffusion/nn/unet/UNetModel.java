@@ -127,7 +127,8 @@ public final class UNetModel {
     }
 
     /**
-     * x: [B, in_channels, H, W] (H, W multiples of 2^(levels−1)); t: [B] real-valued timesteps;
+     * x: [B, in_channels, H, W] (any H, W; sides that are not multiples of 2^(levels−1) are handled as the
+     * webui does, see {@link #matchSkip}); t: [B] real-valued timesteps;
      * context: [B, L, context_dim]; y: [B, adm_in_channels] or null -> [B, out_channels, H, W].
      */
     public Tensor forward(Tensor x, Tensor t, Tensor context, Tensor y, BlockTrace trace) {
@@ -153,7 +154,8 @@ public final class UNetModel {
         h = middleBlock.forward(h, embSilu, context);
         trace.record("middle_block", h);
         for (int i = 0; i < outputBlocks.size(); i++) {
-            h = outputBlocks.get(i).forward(backend.concat(1, h, skips.pop()), embSilu, context);
+            Tensor skip = skips.pop();
+            h = outputBlocks.get(i).forward(backend.concat(1, matchSkip(h, skip), skip), embSilu, context);
             trace.record("output_blocks." + i, h);
         }
         Tensor out = outConv.forward(outNorm.forwardSilu(h));
@@ -161,16 +163,39 @@ public final class UNetModel {
         return out;
     }
 
+    /**
+     * The webui's patched {@code torch.cat} for the UNet ({@code modules/sd_hijack_unet.py}): when a
+     * latent side is not a multiple of 2^(levels−1), a stride-2 convolution rounds it up and the 2×
+     * upsampling brings back one row or column too many; h is then resized to the skip's size by
+     * nearest interpolation. Nearest from n = m + 1 to m picks source floor(i·n/m) = i for every i &lt; m,
+     * so the resize is exactly the first m rows/columns.
+     */
+    private Tensor matchSkip(Tensor h, Tensor skip) {
+        int n0 = h.dim(2);
+        int n1 = h.dim(3);
+        int m0 = skip.dim(2);
+        int m1 = skip.dim(3);
+        if (n0 == m0 && n1 == m1) {
+            return h;
+        }
+        if (!nearestIsPrefix(n0, m0) || !nearestIsPrefix(n1, m1)) {
+            throw new IllegalStateException("UNet skip connection " + m0 + "×" + m1 + " cannot take " + n0 + "×" + n1);
+        }
+        return backend.narrow(backend.narrow(h, 2, 0, m0), 3, 0, m1);
+    }
+
+    /** Whether nearest interpolation from n to m samples (floor(i·n/m) for i &lt; m) the first m entries. */
+    static boolean nearestIsPrefix(int n, int m) {
+        return n >= m && (long) (m - 1) * (n - m) < m;
+    }
+
     private void checkInputs(Tensor x, Tensor t, Tensor context, Tensor y) {
-        int levels = config.channelMult().size();
-        int factor = 1 << (levels - 1);
         if (x.rank() != 4 || x.dim(1) != config.inChannels()) {
             throw new IllegalArgumentException("UNet x: expected [batch, " + config.inChannels() + ", H, W], got " + x);
         }
         int b = x.dim(0);
-        if (x.dim(2) % factor != 0 || x.dim(3) % factor != 0 || x.dim(2) == 0 || x.dim(3) == 0) {
-            throw new IllegalArgumentException("UNet x: latent size " + x.dim(2) + "×" + x.dim(3)
-                    + " must be a positive multiple of " + factor + " (" + levels + " resolution levels)");
+        if (x.dim(2) == 0 || x.dim(3) == 0) {
+            throw new IllegalArgumentException("UNet x: empty latent " + x.dim(2) + "×" + x.dim(3));
         }
         if (t.size() != b || t.rank() != 1) {
             throw new IllegalArgumentException("UNet timesteps: expected [" + b + "], got " + t);

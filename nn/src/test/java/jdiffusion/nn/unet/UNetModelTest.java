@@ -103,14 +103,52 @@ class UNetModelTest {
         }
     }
 
+    /**
+     * Latent sides that are not multiples of 2^(levels−1) (pictures that are multiples of 8 but not 64):
+     * the webui resizes the upsampled h to the skip's size by nearest interpolation before each concat.
+     */
+    @Test
+    void oddLatentSidesRunAsInTheWebui() {
+        try (SafetensorsFile ckpt = Fixtures.open("models/tiny-sd15.safetensors")) {
+            UNetModel unet = UNetModel.fromCheckpoint(CPU, ckpt, config("tiny-sd15").unet());
+            java.util.Random r = new java.util.Random(4);
+            float[] xs = new float[4 * 9 * 11];
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = (float) r.nextGaussian();
+            }
+            Tensor x = Tensor.of(xs, 1, 4, 9, 11);       // 9 → 5 → 3 → 2 and 11 → 6 → 3 → 2 on the way down
+            Tensor out = unet.forward(x, Tensor.of(new float[] {500}, 1), Tensor.full(0.1f, 1, 77, 64), null);
+            assertArrayEquals(new int[] {1, 4, 9, 11}, out.shape());
+            for (int i = 0; i < out.size(); i++) {
+                assertTrue(Float.isFinite(out.getFlat(i)));
+            }
+        }
+    }
+
+    /** torch's nearest index floor(i·(n/m)) (scale in float) is i for every i < m exactly when the rule says so. */
+    @Test
+    void nearestResizeByOneIsAPrefix() {
+        for (int m = 1; m <= 400; m++) {
+            for (int n = m; n <= m + 3; n++) {
+                float scale = (float) n / m;
+                boolean prefix = true;
+                for (int i = 0; i < m; i++) {
+                    prefix &= Math.min((int) Math.floor(i * scale), n - 1) == i;
+                }
+                assertEquals(prefix, UNetModel.nearestIsPrefix(n, m), n + " -> " + m);
+            }
+        }
+        assertTrue(UNetModel.nearestIsPrefix(65, 64));
+    }
+
     @Test
     void rejectsBadInputsWithClearMessages() {
         try (SafetensorsFile ckpt = Fixtures.open("models/tiny-sd15.safetensors")) {
             UNetModel unet = UNetModel.fromCheckpoint(CPU, ckpt, config("tiny-sd15").unet());
             Tensor ctx = Tensor.zeros(1, 77, 64);
             Tensor t = Tensor.of(new float[] {1}, 1);
-            var e = assertThrows(IllegalArgumentException.class, () -> unet.forward(Tensor.zeros(1, 4, 12, 16), t, ctx, null));
-            assertTrue(e.getMessage().contains("multiple of 8"), e.getMessage());
+            var e = assertThrows(IllegalArgumentException.class, () -> unet.forward(Tensor.zeros(1, 4, 0, 16), t, ctx, null));
+            assertTrue(e.getMessage().contains("empty latent"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> unet.forward(Tensor.zeros(1, 9, 8, 8), t, ctx, null));
             assertTrue(e.getMessage().contains("[batch, 4, H, W]"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class,

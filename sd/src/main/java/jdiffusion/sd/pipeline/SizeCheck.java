@@ -1,24 +1,18 @@
 package jdiffusion.sd.pipeline;
 
-import jdiffusion.loaders.config.UNetConfig;
-
 /**
- * The sizes this runtime's UNet accepts: the latent (1/8 of the picture) must survive the UNet's
- * down- and upsampling without rounding, i.e. sides that are multiples of 8·2^(levels−1) pixels. (The
- * webui patches {@code torch.cat} to interpolate mismatched skip connections and so also runs other
- * multiples of 8; that is not reproduced.)
+ * The sizes a generation accepts: multiples of 8 pixels (one latent cell), as the webui's sliders.
+ * Sides that are not multiples of 8·2^(levels−1) make the UNet's skip connections one row or column
+ * apart; the UNet resizes them as the webui's patched {@code torch.cat} does
+ * ({@link jdiffusion.nn.unet.UNetModel}).
  */
 final class SizeCheck {
     private SizeCheck() {
     }
 
     static void check(SdModel model, int width, int height) {
-        UNetConfig u = model.config().unet();
-        int halvings = u.channelMult().size() - 1;
-        int factor = 8 << halvings;
-        if (width % factor != 0 || height % factor != 0) {
-            throw new IllegalArgumentException("Width and height must be multiples of " + factor + " for this model (its UNet "
-                    + "halves the 8x smaller latent " + halvings + " times), got " + width + "x" + height);
+        if (width % 8 != 0 || height % 8 != 0 || width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("Width and height must be positive multiples of 8, got " + width + "x" + height);
         }
     }
 }
