@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -25,7 +24,6 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
-import org.w3c.dom.Node;
 
 /**
  * Reading and writing image files through the JDK's ImageIO (PNG, JPEG, BMP, GIF), with the
@@ -54,10 +52,31 @@ public final class ImageFiles {
     /** Decodes image file bytes; {@code name} is used in error messages. */
     public static Image decode(byte[] bytes, String name) throws IOException {
         BufferedImage bi;
-        try {
-            bi = ImageIO.read(new ByteArrayInputStream(bytes));
-        } catch (IOException | RuntimeException e) {
-            throw new IOException(name + ": cannot decode image (" + e.getMessage() + ")", e);
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException(name + ": not a supported image format (PNG, JPEG, BMP or GIF expected)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                // The header's size is checked before any pixel buffer is allocated: a hostile header
+                // must not make the decoder allocate gigabytes.
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w <= 0 || h <= 0 || w * h > Image.MAX_PIXELS) {
+                    throw new IOException(name + ": image size " + w + "x" + h + " is empty or exceeds "
+                            + Image.MAX_PIXELS + " pixels");
+                }
+                bi = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw e.getMessage() != null && e.getMessage().startsWith(name + ": ") ? e
+                    : new IOException(name + ": cannot decode image (" + e.getMessage() + ")", e);
+        } catch (RuntimeException e) {
+            throw new IOException(name + ": cannot decode image (" + e + ")", e);
         }
         if (bi == null) {
             throw new IOException(name + ": not a supported image format (PNG, JPEG, BMP or GIF expected)");
@@ -225,36 +244,9 @@ public final class ImageFiles {
         return pngText(Files.readAllBytes(file), file.toString());
     }
 
-    /** The text chunks of PNG bytes; a non-PNG input raises an IOException naming {@code name}. */
+    /** The text chunks of PNG bytes; a non-PNG or malformed input raises an IOException naming {@code name}. */
     public static Map<String, String> pngText(byte[] bytes, String name) throws IOException {
-        Map<String, String> out = new LinkedHashMap<>();
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("png");
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, false);
-                IIOMetadata meta = reader.getImageMetadata(0);
-                Node root = meta.getAsTree("javax_imageio_png_1.0");
-                for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
-                    String chunk = n.getNodeName();
-                    for (Node e = n.getFirstChild(); e != null; e = e.getNextSibling()) {
-                        IIOMetadataNode entry = (IIOMetadataNode) e;
-                        switch (chunk) {
-                            case "tEXt", "zTXt" -> out.putIfAbsent(entry.getAttribute("keyword"),
-                                    entry.getAttribute(chunk.equals("tEXt") ? "value" : "text"));
-                            case "iTXt" -> out.putIfAbsent(entry.getAttribute("keyword"), entry.getAttribute("text"));
-                            default -> {
-                            }
-                        }
-                    }
-                }
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new IOException(name + ": cannot read PNG text chunks (" + e.getMessage() + ")", e);
-        }
-        return out;
+        return PngTextChunks.read(bytes, name);
     }
 
     /** Convenience for tests and tools: PNG bytes of an image without text. */
