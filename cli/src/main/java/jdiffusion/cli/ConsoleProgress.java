@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import jdiffusion.loaders.safetensors.SafetensorsWriter;
 import jdiffusion.sd.image.Image;
 import jdiffusion.sd.image.ImageFiles;
+import jdiffusion.sd.image.LatentPreview;
 import jdiffusion.sd.pipeline.GeneratedImage;
 import jdiffusion.sd.pipeline.Phase;
 import jdiffusion.sd.pipeline.BatchResult;
@@ -42,6 +43,8 @@ final class ConsoleProgress implements ProgressListener {
     private final Map<Integer, Map<String, jdiffusion.tensor.Tensor>> tensors = new LinkedHashMap<>();
     private final List<Path> written = new ArrayList<>();
     private Consumer<BatchResult.Item> batchSink = item -> { };
+    private boolean cheapPreviews;
+    private boolean sdxlLatents;
     private long passStart;
     private int stepsDone;
     private boolean barOpen;
@@ -134,8 +137,17 @@ final class ConsoleProgress implements ProgressListener {
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
+    /**
+     * Makes previews with the webui's "Approx cheap" method instead of the VAE ({@code sdxl} picks its
+     * coefficients); set once the model is known.
+     */
+    void cheapPreviews(boolean sdxl) {
+        cheapPreviews = true;
+        sdxlLatents = sdxl;
+    }
+
     private void savePreview(StepProgress s, int done) {
-        List<Image> images = s.preview().get();
+        List<Image> images = cheapPreviews ? LatentPreview.approxCheap(s.denoised(), sdxlLatents) : s.preview().get();
         for (int b = 0; b < images.size(); b++) {
             String suffix = String.format(Locale.ROOT, "batch%d-%sstep%03d-%d", s.iteration(), s.hiresPass() ? "hires-" : "",
                     done, b);

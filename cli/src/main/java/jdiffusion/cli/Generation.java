@@ -64,6 +64,9 @@ final class Generation {
         this.folder = ModelChoice.folder(env, modelArgs);
         this.checkpoint = ModelChoice.checkpoint(env, modelArgs, folder, png == null ? null : png.modelName());
         this.vae = ModelChoice.vae(env, modelArgs, folder);
+        if (run.livePreviewMethod != null && !List.of("full", "approx-cheap").contains(run.livePreviewMethod)) {
+            throw CliException.usage("--live-preview-method must be full or approx-cheap, got '" + run.livePreviewMethod + "'");
+        }
         if (run.saveIntermediate != null && run.saveIntermediate < 1) {
             throw CliException.usage("--save-intermediate must be >= 1 (steps between previews), got " + run.saveIntermediate);
         }
@@ -170,6 +173,9 @@ final class Generation {
         String modelName;
         try (SdModel model = ModelChoice.load(backend, checkpoint, vae, folder, !modelArgs.noHash, progress)) {
             modelName = model.name();
+            if ("approx-cheap".equals(run.livePreviewMethod)) {
+                progress.cheapPreviews(model.config().architecture().name().startsWith("SDXL"));
+            }
             if (!run.quiet) {
                 err.printf(Locale.ROOT, "model: %s (%s%s, loaded in %.2f s)%n", checkpoint, model.config().architecture(),
                         model.config().isInpainting() ? " inpainting" : "", model.loadNanos() / 1e9);

@@ -24,6 +24,12 @@ public final class RunArgs {
             description = "Every N steps, decode the current estimate and save it under OUTPUT/intermediates/.")
     Integer saveIntermediate;
 
+    @Option(names = "--live-preview-method", paramLabel = "METHOD",
+            description = "How --save-intermediate previews are made (webui option \"Live preview method\"): full "
+                    + "(VAE decode, the default) or approx-cheap (a fixed latent-to-RGB matrix at 1/8 size; "
+                    + "instant).")
+    String livePreviewMethod;
+
     @Option(names = "--dump-latents", paramLabel = "DIR",
             description = "Write every step's latent, the conditioning and the other intermediate tensors to "
                     + "DIR/NNNNN-iterK.safetensors (float32, fixture names).")

@@ -68,6 +68,8 @@ class ErrorsTest {
         oneLine(Cli.fast(dir, "img2img", "--mode", "inpaint", "-i", Cli.example("landscape.png").toString()), ExitCodes.USAGE,
                 "--mode inpaint needs --mask IMG");
         oneLine(Cli.fast(dir, "img2img", "--save-intermediate", "0"), ExitCodes.USAGE, "--save-intermediate must be >= 1");
+        oneLine(Cli.fast(dir, "img2img", "--live-preview-method", "taesd"), ExitCodes.USAGE,
+                "--live-preview-method must be full or approx-cheap, got 'taesd'");
         oneLine(Cli.fast(dir, "img2img", "--batch-input-dir", "nowhere"), ExitCodes.FILE, "nowhere");
     }
 

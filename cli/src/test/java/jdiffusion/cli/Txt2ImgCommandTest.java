@@ -78,6 +78,13 @@ class Txt2ImgCommandTest {
         assertEquals(List.of("00000-batch0-step002-0.png", "00001-batch0-step004-0.png"),
                 previews.stream().map(p -> p.getFileName().toString()).toList());
         assertEquals(64, ImageFiles.read(previews.getFirst()).width());
+        // "Approx cheap": a latent-sized picture (64 px / 8) without a VAE decode.
+        Cli.Run cheap = Cli.run(dir, "txt2img", "-W", "64", "-H", "64", "--steps", "2", "--device", "cpu", "--no-hash",
+                "--save-intermediate", "2", "--live-preview-method", "approx-cheap", "-o", "c");
+        assertEquals(0, cheap.code(), cheap.err());
+        List<Path> small = Cli.files(dir.resolve("c/intermediates"));
+        assertEquals(1, small.size());
+        assertEquals(8, ImageFiles.read(small.getFirst()).width());
     }
 
     @Test
