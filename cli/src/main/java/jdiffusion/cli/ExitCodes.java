@@ -15,6 +15,10 @@ import jdiffusion.sd.pipeline.GenerationCancelledException;
  * tell them apart. {@code inspect} and {@code eval} keep their own documented codes.
  */
 public final class ExitCodes {
+    /** The exit-code line of the img2img and txt2img help. */
+    static final String GENERATION_FOOTER = "Exit codes: 0 done; 2 invalid option or value; 4 file missing or not an image; "
+            + "5 unusable model file; 6 runtime error; 7 device unavailable; 130 cancelled.";
+
     public static final int OK = 0;
     /** The command found nothing to report (a PNG without infotext). */
     public static final int NOTHING = 1;

@@ -30,8 +30,7 @@ import picocli.CommandLine.Spec;
         description = {"img2img and inpainting like the webui's img2img tab. With no options: the bundled example "
             + "picture through the default model into outputs/img2img-images/NNNNN-SEED.png.",
             "Numbers in parentheses are the webui's UI defaults."},
-        footer = {"", "Exit codes: 0 done; 2 invalid option or value; 4 file missing or not an image; "
-            + "5 unusable model file; 6 runtime error; 7 device unavailable; 130 cancelled."})
+        footer = {"", ExitCodes.GENERATION_FOOTER})
 public final class Img2ImgCommand implements Callable<Integer> {
     static final String DEFAULT_PROMPT = "a red barn in a green field, oil painting";
 

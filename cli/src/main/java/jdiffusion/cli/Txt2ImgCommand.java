@@ -18,8 +18,7 @@ import picocli.CommandLine.Spec;
         description = {"txt2img like the webui's txt2img tab, with Hires. fix. Writes "
             + "outputs/txt2img-images/NNNNN-SEED.png with the infotext.",
             "Numbers in parentheses are the webui's UI defaults."},
-        footer = {"", "Exit codes: 0 done; 2 invalid option or value; 4 file missing or not an image; "
-            + "5 unusable model file; 6 runtime error; 7 device unavailable; 130 cancelled."})
+        footer = {"", ExitCodes.GENERATION_FOOTER})
 public final class Txt2ImgCommand implements Callable<Integer> {
     static final String DEFAULT_PROMPT = "a red barn in a green field under a blue sky, oil painting";
 
