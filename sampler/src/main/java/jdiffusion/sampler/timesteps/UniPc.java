@@ -6,6 +6,10 @@ import java.util.Locale;
 import jdiffusion.sampler.SamplingContext;
 import jdiffusion.sampler.schedule.DiscreteSchedule;
 import jdiffusion.tensor.Tensor;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.LUDecomposition;
+import org.apache.commons.math3.linear.MatrixUtils;
+import org.apache.commons.math3.linear.RealMatrix;
 
 /**
  * The webui's UniPC ({@code sd_samplers_timesteps_impl.unipc} over {@code uni_pc.py}): the multistep
@@ -140,6 +144,12 @@ public final class UniPc implements TimestepSampler {
         return i < count / 2 ? a + step * i : b - step * (count - 1 - i);
     }
 
+    /** The leading n×n block of {@code a} solved for the first n entries of {@code b} (LU, partial pivoting). */
+    static double[] solve(double[][] a, double[] b, int n) {
+        RealMatrix m = MatrixUtils.createRealMatrix(a).getSubMatrix(0, n - 1, 0, n - 1);
+        return new LUDecomposition(m).getSolver().solve(new ArrayRealVector(b, 0, n)).toArray();
+    }
+
     private record Update(float[] x, float[] model) {
     }
 
@@ -208,11 +218,11 @@ public final class UniPc implements TimestepSampler {
             }
             double[] rhosP = null;
             if (!d1s.isEmpty()) {
-                rhosP = order == 2 ? new double[] {0.5} : Linear.solve(r, b, order - 1);
+                rhosP = order == 2 ? new double[] {0.5} : solve(r, b, order - 1);
             }
             double[] rhosC = null;
             if (corrector) {
-                rhosC = order == 1 ? new double[] {0.5} : Linear.solve(r, b, order);
+                rhosC = order == 1 ? new double[] {0.5} : solve(r, b, order);
             }
 
             float ratio = (float) (sigmaT / sigmaPrev0);

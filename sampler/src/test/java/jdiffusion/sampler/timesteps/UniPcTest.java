@@ -190,9 +190,14 @@ class UniPcTest {
     @Test
     void linearSolveMatchesAKnownSystem() {
         double[][] a = {{2, 1, -1}, {-3, -1, 2}, {-2, 1, 2}};
-        double[] x = Linear.solve(a, new double[] {8, -11, -3}, 3);
+        double[] x = UniPc.solve(a, new double[] {8, -11, -3}, 3);
         assertEquals(2, x[0], 1e-12);
         assertEquals(3, x[1], 1e-12);
         assertEquals(-1, x[2], 1e-12);
+        // Only the leading block is used when the order is lower: 2x + y = 8, -3x - y = -11.
+        double[] lead = UniPc.solve(a, new double[] {8, -11, 99}, 2);
+        assertEquals(2, lead.length);
+        assertEquals(3, lead[0], 1e-12);
+        assertEquals(2, lead[1], 1e-12);
     }
 }
