@@ -26,20 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class TimestepSamplersTest {
     private static final DiscreteSchedule SD = DiscreteSchedule.stableDiffusion();
-    private static final double S2 = 0.25;
     private static final int N = 3 * 4 * 5;
-
-    /** The exact ε of Gaussian data at integer timestep t. */
-    private static float[] eps(float[] x, float[] c, int t) {
-        double a = SD.alphaCumprod(t);
-        double sa = Math.sqrt(a);
-        float[] e = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            double x0 = c[i] + S2 * sa / (a * S2 + 1 - a) * (x[i] - sa * c[i]);
-            e[i] = (float) ((x[i] - sa * x0) / Math.sqrt(1 - a));
-        }
-        return e;
-    }
 
     private static double error(TimestepSampler sampler, int steps) {
         SplittableRandom r = new SplittableRandom(5);
@@ -50,21 +37,11 @@ class TimestepSamplersTest {
             x[i] = (float) (r.nextDouble() * 2 - 1);
         }
         int[] ts = Timesteps.webui(steps, false);
-        Denoiser d = (xt, t) -> Tensor.of(eps(xt.toFloatArray(), c, (int) t[0]), xt.shape());
+        Denoiser d = (xt, t) -> Tensor.of(GaussianData.eps(xt.toFloatArray(), c, SD.alphaCumprod((int) t[0])), xt.shape());
         SamplingContext ctx = new SamplingContext(d, () -> Tensor.zeros(1, 3, 4, 5), null,
                 SamplerParams.DEFAULTS.withEta(0), null, null);
         float[] out = sampler.sample(Tensor.of(x.clone(), 1, 3, 4, 5), ts, SD, ctx).toFloatArray();
-        double aStart = SD.alphaCumprod(ts[ts.length - 1]);
-        double aEnd = SD.alphaCumprod(ts[0]);
-        double s0 = (1 - aStart) / aStart;
-        double s1 = (1 - aEnd) / aEnd;
-        double max = 0;
-        for (int i = 0; i < N; i++) {
-            double xk = x[i] / Math.sqrt(aStart);
-            double exact = Math.sqrt(aEnd) * (c[i] + (xk - c[i]) * Math.sqrt((S2 + s1) / (S2 + s0)));
-            max = Math.max(max, Math.abs(out[i] - exact));
-        }
-        return max;
+        return GaussianData.maxError(out, x, c, SD.alphaCumprod(ts[ts.length - 1]), SD.alphaCumprod(ts[0]));
     }
 
     @Test

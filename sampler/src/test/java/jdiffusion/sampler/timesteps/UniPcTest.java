@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class UniPcTest {
     private static final DiscreteSchedule SD = DiscreteSchedule.stableDiffusion();
-    private static final double S2 = 0.25;
     private static final int N = 3 * 4 * 5;
 
     /** ᾱ at fractional training index τ: exp(2 · lerp(½·ln ᾱ)). */
@@ -33,17 +32,6 @@ class UniPcTest {
         double l0 = 0.5 * Math.log(SD.alphaCumprod(i));
         double l1 = 0.5 * Math.log(SD.alphaCumprod(i + 1));
         return Math.exp(2 * (l0 + f * (l1 - l0)));
-    }
-
-    private static float[] gaussianEps(float[] x, float[] c, double tau) {
-        double a = alphaBar(tau);
-        double sa = Math.sqrt(a);
-        float[] e = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            double x0 = c[i] + S2 * sa / (a * S2 + 1 - a) * (x[i] - sa * c[i]);
-            e[i] = (float) ((x[i] - sa * x0) / Math.sqrt(1 - a));
-        }
-        return e;
     }
 
     private static float[] constantX0Eps(float[] x, float[] c, double tau) {
@@ -70,7 +58,7 @@ class UniPcTest {
         Denoiser d = (xt, t) -> {
             taus.add((double) t[0]);
             float[] xs = xt.toFloatArray();
-            return Tensor.of(gaussian ? gaussianEps(xs, c, t[0]) : constantX0Eps(xs, c, t[0]), xt.shape());
+            return Tensor.of(gaussian ? GaussianData.eps(xs, c, alphaBar(t[0])) : constantX0Eps(xs, c, t[0]), xt.shape());
         };
         int[] callbacks = {0};
         SamplingContext ctx = new SamplingContext(d, () -> Tensor.zeros(1, 3, 4, 5), null, SamplerParams.DEFAULTS,
@@ -83,17 +71,7 @@ class UniPcTest {
     /** Max error of a txt2img run (t = 1 → 1/1000, i.e. τ 999 → 0) on Gaussian data. */
     private static double gaussianError(UniPc sampler, int steps) {
         Run run = run(sampler, steps, true, false, null);
-        double aStart = alphaBar(999);
-        double aEnd = alphaBar(0);
-        double s0 = (1 - aStart) / aStart;
-        double s1 = (1 - aEnd) / aEnd;
-        double max = 0;
-        for (int i = 0; i < N; i++) {
-            double xk = run.x[i] / Math.sqrt(aStart);
-            double exact = Math.sqrt(aEnd) * (run.c[i] + (xk - run.c[i]) * Math.sqrt((S2 + s1) / (S2 + s0)));
-            max = Math.max(max, Math.abs(run.out[i] - exact));
-        }
-        return max;
+        return GaussianData.maxError(run.out, run.x, run.c, alphaBar(999), alphaBar(0));
     }
 
     /**
@@ -176,7 +154,8 @@ class UniPcTest {
         Run run = run(new UniPc(), 0, true, true, sched);
         assertEquals(15, run.taus.size());
         assertEquals(701.0, run.taus.get(0), 1e-3, "first model time: (701/1000 + 1/1000 − 1/1000)·1000");
-        assertTrue(run.taus.get(14) < 701.0 / 14 + 1e-3, "ends near 0: " + run.taus.get(14));
+        // t_k = linspace(0.702, 0.001, 16)[k]: the last call (k = 14) at (t_14 − 0.001)·1000 = 701·(1 − 14/15).
+        assertEquals(701.0 * (1 - 14 / 15.0), run.taus.get(14), 1e-3, "last model time");
     }
 
     @Test
