@@ -55,7 +55,7 @@ public final class ImageFiles {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new IOException(name + ": not a supported image format (PNG, JPEG, BMP or GIF expected)");
+                throw new Refused(name + ": not a supported image format (PNG, JPEG, BMP or GIF expected)");
             }
             ImageReader reader = readers.next();
             try {
@@ -65,16 +65,17 @@ public final class ImageFiles {
                 long w = reader.getWidth(0);
                 long h = reader.getHeight(0);
                 if (w <= 0 || h <= 0 || w * h > Image.MAX_PIXELS) {
-                    throw new IOException(name + ": image size " + w + "x" + h + " is empty or exceeds "
+                    throw new Refused(name + ": image size " + w + "x" + h + " is empty or exceeds "
                             + Image.MAX_PIXELS + " pixels");
                 }
                 bi = reader.read(0);
             } finally {
                 reader.dispose();
             }
+        } catch (Refused e) {
+            throw e;
         } catch (IOException e) {
-            throw e.getMessage() != null && e.getMessage().startsWith(name + ": ") ? e
-                    : new IOException(name + ": cannot decode image (" + e.getMessage() + ")", e);
+            throw new IOException(name + ": cannot decode image (" + e.getMessage() + ")", e);
         } catch (RuntimeException e) {
             throw new IOException(name + ": cannot decode image (" + e + ")", e);
         }
@@ -82,6 +83,13 @@ public final class ImageFiles {
             throw new IOException(name + ": not a supported image format (PNG, JPEG, BMP or GIF expected)");
         }
         return fromBuffered(bi, name);
+    }
+
+    /** A file refused by our own checks (its message already names the file), as opposed to a decoder failure. */
+    private static final class Refused extends IOException {
+        Refused(String message) {
+            super(message);
+        }
     }
 
     static Image fromBuffered(BufferedImage bi, String name) throws IOException {
