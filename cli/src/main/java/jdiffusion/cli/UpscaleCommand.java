@@ -105,8 +105,9 @@ public final class UpscaleCommand implements Callable<Integer> {
                 String stem = ModelsFolder.stem(e.getKey().getFileName());
                 Path f = OutputFiles.claimNumbered(dir, stem, ".png");
                 Map<String, String> texts = new LinkedHashMap<>();
-                String params = Files.isRegularFile(env.resolve(e.getKey())) && e.getKey().toString().toLowerCase(Locale.ROOT)
-                        .endsWith(".png") ? PngInfotext.read(env.resolve(e.getKey())) : null;
+                // Inputs.image has checked that the file exists; only PNGs carry an infotext to keep.
+                Path source = env.resolve(e.getKey());
+                String params = source.toString().toLowerCase(Locale.ROOT).endsWith(".png") ? PngInfotext.read(source) : null;
                 if (params != null) {
                     texts.put(PngInfotext.KEY, params);
                 }
