@@ -41,7 +41,6 @@ final class ConsoleProgress implements ProgressListener {
     private final int intermediateEvery;
     private final Path dumpDir;
     private final Map<Integer, Map<String, jdiffusion.tensor.Tensor>> tensors = new LinkedHashMap<>();
-    private final List<Path> written = new ArrayList<>();
     private Consumer<BatchResult.Item> batchSink = item -> { };
     private boolean cheapPreviews;
     private boolean sdxlLatents;
@@ -72,11 +71,6 @@ final class ConsoleProgress implements ProgressListener {
     /** Steps reported so far (all passes and iterations). */
     int stepsDone() {
         return stepsDone;
-    }
-
-    /** Files written by this listener (previews, tensor dumps). */
-    List<Path> written() {
-        return written;
     }
 
     @Override
@@ -157,7 +151,6 @@ final class ConsoleProgress implements ProgressListener {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + f + ": " + e.getMessage(), e);
             }
-            written.add(f);
         }
     }
 
@@ -214,7 +207,6 @@ final class ConsoleProgress implements ProgressListener {
             files.add(f);
         }
         tensors.clear();
-        written.addAll(files);
         return files;
     }
 

@@ -1,6 +1,5 @@
 package jdiffusion.cli;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -46,9 +45,6 @@ public final class ExitCodes {
             case GenerationCancelledException c -> CANCELLED;
             case CudaUnavailableException c -> DEVICE;
             case ModelFormatException m -> MODEL;
-            case NoSuchFileException n -> FILE;
-            case AccessDeniedException a -> FILE;
-            case FileNotFoundException f -> FILE;
             case IOException io -> FILE;
             case IllegalArgumentException i -> USAGE;
             default -> INTERNAL;

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import jdiffusion.sd.models.ModelsFolder;
@@ -107,14 +106,12 @@ final class Generation {
                 known.add(m.label());
             }
         }
-        if (folder != null) {
-            for (Path p : ModelsFolder.walk(folder.esrgan(), Set.of(".pth", ".pt", ".safetensors", ".ckpt", ".bin"))) {
-                String stem = ModelsFolder.stem(p.getFileName());
-                if (stem.equalsIgnoreCase(n)) {
-                    return;
-                }
-                known.add(stem);
+        for (Path p : ModelChoice.esrganModels(folder)) {
+            String stem = ModelsFolder.stem(p.getFileName());
+            if (stem.equalsIgnoreCase(n)) {
+                return;
             }
+            known.add(stem);
         }
         throw CliException.usage(option + ": unknown upscaler '" + name + "' (known: " + String.join(", ", known)
                 + "; ESRGAN models go in " + (folder == null ? "models/ESRGAN" : folder.esrgan()) + " or are given as a file)");

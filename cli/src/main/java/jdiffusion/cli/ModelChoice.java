@@ -21,6 +21,8 @@ import jdiffusion.tensor.cpu.CpuBackend;
 final class ModelChoice {
     static final String TINY = "testdata/models/tiny-sd15.safetensors";
     private static final Set<String> CHECKPOINT_EXT = Set.of(".safetensors", ".ckpt", ".pt", ".bin");
+    /** File extensions of the upscaler models in the ESRGAN folder. */
+    static final Set<String> UPSCALER_EXT = Set.of(".pth", ".pt", ".safetensors", ".ckpt", ".bin");
 
     private ModelChoice() {
     }
@@ -52,6 +54,11 @@ final class ModelChoice {
             f = f.withEsrganDir(existingDir("--esrgan-dir", env, a.esrganDir));
         }
         return f;
+    }
+
+    /** The upscaler model files in the ESRGAN folder; none without a models folder. */
+    static List<Path> esrganModels(ModelsFolder folder) {
+        return folder == null ? List.of() : ModelsFolder.walk(folder.esrgan(), UPSCALER_EXT);
     }
 
     private static Path existingDir(String option, Env env, Path p) {

@@ -7,6 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.IntFunction;
 
 /**
  * Output names like the webui's: {@code NNNNN-SUFFIX.png}, where NNNNN is one more than the largest
@@ -20,34 +21,29 @@ final class OutputFiles {
 
     /** Creates {@code dir} if needed and claims the next numbered file {@code NNNNN-suffix.ext}. */
     static Path claimNumbered(Path dir, String suffix, String ext) {
-        try {
-            Files.createDirectories(dir);
-            int n = nextNumber(dir);
-            while (true) {
-                Path f = dir.resolve(String.format(Locale.ROOT, "%05d", n) + (suffix.isEmpty() ? "" : "-" + suffix) + ext);
-                try {
-                    Files.createFile(f);
-                    return f;
-                } catch (FileAlreadyExistsException e) {
-                    n++;
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create an output file in " + dir + ": " + e.getMessage(), e);
-        }
+        String tail = (suffix.isEmpty() ? "" : "-" + suffix) + ext;
+        return claim(dir, true, n -> String.format(Locale.ROOT, "%05d", n) + tail);
     }
 
     /** Claims {@code dir/stem.ext}, or {@code stem-1.ext}, {@code stem-2.ext}, ... when taken. */
     static Path claimNamed(Path dir, String stem, String ext) {
+        return claim(dir, false, i -> stem + (i == 0 ? "" : "-" + i) + ext);
+    }
+
+    /**
+     * Creates {@code dir} if needed and the first file {@code name(i)} that does not exist yet, for
+     * i counting up from the folder's next number ({@code numbered}) or from 0.
+     */
+    private static Path claim(Path dir, boolean numbered, IntFunction<String> name) {
         try {
             Files.createDirectories(dir);
-            for (int i = 0; ; i++) {
-                Path f = dir.resolve(stem + (i == 0 ? "" : "-" + i) + ext);
+            for (int i = numbered ? nextNumber(dir) : 0; ; i++) {
+                Path f = dir.resolve(name.apply(i));
                 try {
                     Files.createFile(f);
                     return f;
                 } catch (FileAlreadyExistsException e) {
-                    // taken: try the next suffix
+                    // taken (perhaps by another process): try the next one
                 }
             }
         } catch (IOException e) {

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import jdiffusion.loaders.LoadedModel;
 import jdiffusion.loaders.ModelFormatException;
@@ -37,8 +36,6 @@ import picocli.CommandLine.Spec;
         footer = {"", "Exit codes: 0 done; 2 invalid option or value; 4 file missing or not an image; "
             + "5 not an upscaler model; 6 runtime error; 7 device unavailable."})
 public final class UpscaleCommand implements Callable<Integer> {
-    private static final Set<String> MODEL_EXT = Set.of(".pth", ".pt", ".safetensors", ".ckpt", ".bin");
-
     @ParentCommand
     Main main;
 
@@ -108,8 +105,9 @@ public final class UpscaleCommand implements Callable<Integer> {
                 String stem = ModelsFolder.stem(e.getKey().getFileName());
                 Path f = OutputFiles.claimNumbered(dir, stem, ".png");
                 Map<String, String> texts = new LinkedHashMap<>();
-                String params = Files.isRegularFile(env.resolve(e.getKey())) && e.getKey().toString().toLowerCase(Locale.ROOT)
-                        .endsWith(".png") ? PngInfotext.read(env.resolve(e.getKey())) : null;
+                // Inputs.image has checked that the file exists; only PNGs carry an infotext to keep.
+                Path source = env.resolve(e.getKey());
+                String params = source.toString().toLowerCase(Locale.ROOT).endsWith(".png") ? PngInfotext.read(source) : null;
                 if (params != null) {
                     texts.put(PngInfotext.KEY, params);
                 }
@@ -137,15 +135,14 @@ public final class UpscaleCommand implements Callable<Integer> {
         if (Files.isRegularFile(p)) {
             return p;
         }
-        ModelsFolder folder = ModelChoice.folder(env, model);
-        List<Path> known = folder == null ? List.of() : ModelsFolder.walk(folder.esrgan(), MODEL_EXT);
+        List<Path> known = ModelChoice.esrganModels(ModelChoice.folder(env, model));
         for (Path k : known) {
             if (ModelsFolder.stem(k.getFileName()).equalsIgnoreCase(name)) {
                 return k;
             }
         }
         String lower = name.toLowerCase(Locale.ROOT);
-        if (name.contains("/") || name.contains(java.io.File.separator) || MODEL_EXT.stream().anyMatch(lower::endsWith)) {
+        if (name.contains("/") || name.contains(java.io.File.separator) || ModelChoice.UPSCALER_EXT.stream().anyMatch(lower::endsWith)) {
             throw CliException.file("--upscaler " + name + ": no such file");
         }
         StringBuilder names = new StringBuilder("Lanczos, Nearest");

@@ -57,4 +57,16 @@ class ConsoleProgressTest {
         assertEquals("reading x: disk", ExitCodes.message(new java.io.UncheckedIOException("reading x", new java.io.IOException("disk"))));
         assertEquals(ExitCodes.MODEL, ExitCodes.of(new jdiffusion.loaders.ModelFormatException("bad")));
     }
+
+    @Test
+    void fileFailuresExitWithFileAndNameTheFile() {
+        var missing = new java.nio.file.NoSuchFileException("in/a.png");
+        var denied = new java.nio.file.AccessDeniedException("out/b.png");
+        assertEquals(ExitCodes.FILE, ExitCodes.of(missing));
+        assertEquals(ExitCodes.FILE, ExitCodes.of(denied));
+        assertEquals(ExitCodes.FILE, ExitCodes.of(new java.io.FileNotFoundException("c.png")));
+        assertEquals(ExitCodes.FILE, ExitCodes.of(new java.io.UncheckedIOException(null, missing)));
+        assertEquals("in/a.png: no such file or folder", ExitCodes.message(missing));
+        assertEquals("out/b.png: permission denied", ExitCodes.message(denied));
+    }
 }

@@ -144,6 +144,8 @@ class Img2ImgCommandTest {
         Cli.Run twice = Cli.fast(dir, "img2img", "--batch-input-dir", "in", "--batch-output-dir", "out");
         assertEquals(0, twice.code(), twice.err());
         assertEquals(4, Cli.files(dir.resolve("out")).size(), "a second run adds a-1.png, b-1.png");
+        assertEquals(List.of("a-1.png", "a.png", "b-1.png", "b.png"),
+                Cli.files(dir.resolve("out")).stream().map(p -> p.getFileName().toString()).toList());
     }
 
     private static String readString(Path p) {

@@ -117,7 +117,7 @@ public final class ProfilingBackend implements Backend {
         int[] s = a.shape();
         int m = s[s.length - 2];
         int k = s[s.length - 1];
-        int n = b.rank() == 2 ? (transB ? b.dim(0) : b.dim(1)) : (transB ? b.dim(b.rank() - 2) : b.dim(b.rank() - 1));
+        int n = transB ? b.dim(b.rank() - 2) : b.dim(b.rank() - 1);
         double flops = 2.0 * product(s, 0, s.length - 2) * m * k * n;
         return time("matmul", flops, () -> inner.matmul(a, b, transB));
     }
