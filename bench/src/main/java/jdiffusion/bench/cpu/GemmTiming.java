@@ -48,16 +48,9 @@ public final class GemmTiming {
     /** Median GFLOP/s of {@code reps} timed runs after a time-bounded warm-up. */
     public static double measure(Parallel par, int m, int k, int n, boolean transB, int reps) {
         Random r = new Random(1);
-        float[] a = new float[m * k];
-        float[] b = new float[k * n];
+        float[] a = BenchInputs.uniform(r, m * k);
+        ArrayStorage bs = new ArrayStorage(BenchInputs.uniform(r, k * n));
         float[] c = new float[m * n];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = r.nextFloat() - 0.5f;
-        }
-        for (int i = 0; i < b.length; i++) {
-            b[i] = r.nextFloat() - 0.5f;
-        }
-        ArrayStorage bs = new ArrayStorage(b);
         long warmEnd = System.nanoTime() + 1_500_000_000L;
         int warm = 0;
         while (warm < 3 || System.nanoTime() < warmEnd) {
