@@ -178,7 +178,8 @@ public final class Gemm {
         Parallel.RangeBody body = (g0, g1) -> {
             Workspace ws = Workspace.get();
             float[] ap = ws.take(Workspace.Slot.PACK_A, panels * MR * kcMax);
-            float[] bp = ws.take(Workspace.Slot.TILE, MR * NR + CHUNK * NR * kcMax);
+            float[] bp = ws.take(Workspace.Slot.PACK_B, CHUNK * NR * kcMax);
+            float[] tile = ws.take(Workspace.Slot.TILE, MR * NR);
             try {
                 int s0 = (int) ((long) g0 * slivers / groups);
                 int s1 = (int) ((long) g1 * slivers / groups);
@@ -193,19 +194,18 @@ public final class Gemm {
                         int cnt = Math.min(CHUNK, s1 - sc);
                         int j0 = sc * NR;
                         int cols = Math.min(cnt * NR, n - j0);
-                        int base = MR * NR;
                         if (rowMajor != null && cols == cnt * NR) {
                             float[] src = rowMajor.a();
                             for (int p = 0; p < kc; p++) {
                                 int so = rowMajor.off() + (p0 + p) * rowMajor.ld() + j0;
                                 for (int q = 0; q < cnt; q++) {
-                                    System.arraycopy(src, so + q * NR, bp, base + q * NR * kc + p * NR, NR);
+                                    System.arraycopy(src, so + q * NR, bp, q * NR * kc + p * NR, NR);
                                 }
                             }
                         } else {
                             for (int q = 0; q < cnt; q++) {
                                 int j = j0 + q * NR;
-                                b.pack(j, Math.min(NR, n - j), p0, kc, bp, base + q * NR * kc, NR);
+                                b.pack(j, Math.min(NR, n - j), p0, kc, bp, q * NR * kc, NR);
                             }
                         }
                         for (int q = 0; q < cnt; q++) {
@@ -213,14 +213,15 @@ public final class Gemm {
                             int nr = Math.min(NR, n - j);
                             for (int ip = 0; ip < panels; ip++) {
                                 int i = ip * MR;
-                                MicroKernel.run(kc, ap, ip * MR * kc, bp, base + q * NR * kc, c, cOff + i * ldc + j,
-                                        ldc, Math.min(MR, m - i), nr, overwrite, bp);
+                                MicroKernel.run(kc, ap, ip * MR * kc, bp, q * NR * kc, c, cOff + i * ldc + j,
+                                        ldc, Math.min(MR, m - i), nr, overwrite, tile);
                             }
                         }
                     }
                 }
             } finally {
-                ws.give(Workspace.Slot.TILE, bp);
+                ws.give(Workspace.Slot.TILE, tile);
+                ws.give(Workspace.Slot.PACK_B, bp);
                 ws.give(Workspace.Slot.PACK_A, ap);
             }
         };
