@@ -165,16 +165,15 @@ public final class Gemm {
 
     /**
      * Small M (at most DIRECT_M rows), any B: one fork. Each task owns a group of slivers and, for
-     * every K block in order, packs A itself and then its slivers CHUNK at a time: a row-major B is
-     * copied one row segment (CHUNK·NR floats) at a time, which the prefetchers follow, instead of
-     * 128-byte pieces a whole row apart.
+     * every K block in order, packs A itself and then its slivers CHUNK at a time ({@link
+     * Panel#packSlivers}: a row-major B is copied one row segment of CHUNK·NR floats at a time, which
+     * the prefetchers follow, instead of 128-byte pieces a whole row apart).
      */
     private static void smallM(Parallel par, boolean serial, int m, int n, int k, int kBlocks, int kcMax,
                                Panel a, Panel b, float[] c, int cOff, int ldc, boolean accumulate) {
         int slivers = ceilDiv(n, NR);
         int groups = serial ? 1 : Math.min(slivers, par.threads());
         int panels = ceilDiv(m, MR);
-        Panels.ArrayCols rowMajor = b instanceof Panels.ArrayCols rm ? rm : null;
         Parallel.RangeBody body = (g0, g1) -> {
             Workspace ws = Workspace.get();
             float[] ap = ws.take(Workspace.Slot.PACK_A, panels * MR * kcMax);
@@ -193,21 +192,7 @@ public final class Gemm {
                     for (int sc = s0; sc < s1; sc += CHUNK) {
                         int cnt = Math.min(CHUNK, s1 - sc);
                         int j0 = sc * NR;
-                        int cols = Math.min(cnt * NR, n - j0);
-                        if (rowMajor != null && cols == cnt * NR) {
-                            float[] src = rowMajor.a();
-                            for (int p = 0; p < kc; p++) {
-                                int so = rowMajor.off() + (p0 + p) * rowMajor.ld() + j0;
-                                for (int q = 0; q < cnt; q++) {
-                                    System.arraycopy(src, so + q * NR, bp, q * NR * kc + p * NR, NR);
-                                }
-                            }
-                        } else {
-                            for (int q = 0; q < cnt; q++) {
-                                int j = j0 + q * NR;
-                                b.pack(j, Math.min(NR, n - j), p0, kc, bp, q * NR * kc, NR);
-                            }
-                        }
+                        b.packSlivers(j0, n, cnt, p0, kc, bp, 0, NR);
                         for (int q = 0; q < cnt; q++) {
                             int j = j0 + q * NR;
                             int nr = Math.min(NR, n - j);
