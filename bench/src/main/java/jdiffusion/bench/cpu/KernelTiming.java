@@ -1,6 +1,5 @@
 package jdiffusion.bench.cpu;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -46,19 +45,9 @@ public final class KernelTiming {
     }
 
     private static void report(String what, double flops, int reps, Supplier<Tensor> op) {
-        long end = System.nanoTime() + 2_000_000_000L;
-        for (int i = 0; i < 3 || System.nanoTime() < end; i++) {
-            op.get();
-        }
-        double[] t = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            op.get();
-            t[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        Arrays.sort(t);
+        double[] t = BenchInputs.sortedSeconds(op::get, 2.0, reps, 1);
         double med = t[reps / 2];
         System.out.printf(Locale.ROOT, "%-36s median %8.2f ms  best %8.2f ms  %6.1f GFLOP/s (median)%n",
-                what, med, t[0], flops / med / 1e6);
+                what, med * 1e3, t[0] * 1e3, flops / med / 1e9);
     }
 }
