@@ -43,9 +43,9 @@ public class AttentionBench {
     public void setup() {
         cpu = new CpuBackend(Parallel.shared());
         java.util.Random r = new java.util.Random(3);
-        q = Tensor.of(ConvBench.random(r, 4096 * 320), 1, 4096, 320);
-        k = Tensor.of(ConvBench.random(r, keys * 320), 1, keys, 320);
-        v = Tensor.of(ConvBench.random(r, keys * 320), 1, keys, 320);
+        q = Tensor.of(BenchInputs.uniform(r, 4096 * 320), 1, 4096, 320);
+        k = Tensor.of(BenchInputs.uniform(r, keys * 320), 1, keys, 320);
+        v = Tensor.of(BenchInputs.uniform(r, keys * 320), 1, keys, 320);
     }
 
     @Benchmark

@@ -48,17 +48,9 @@ public class ConvBench {
         stride = Integer.parseInt(config.substring(config.indexOf('s') + 1));
         cpu = new CpuBackend(Parallel.shared());
         java.util.Random r = new java.util.Random(2);
-        x = Tensor.of(random(r, ch * size * size), 1, ch, size, size);
-        w = Tensor.of(random(r, ch * ch * 9), ch, ch, 3, 3);
-        bias = Tensor.of(random(r, ch), ch);
-    }
-
-    static float[] random(java.util.Random r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = r.nextFloat() - 0.5f;
-        }
-        return a;
+        x = Tensor.of(BenchInputs.uniform(r, ch * size * size), 1, ch, size, size);
+        w = Tensor.of(BenchInputs.uniform(r, ch * ch * 9), ch, ch, 3, 3);
+        bias = Tensor.of(BenchInputs.uniform(r, ch), ch);
     }
 
     @Benchmark

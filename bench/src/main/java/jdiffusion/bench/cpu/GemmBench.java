@@ -52,15 +52,8 @@ public class GemmBench {
         k = Integer.parseInt(d[1]);
         n = Integer.parseInt(d[2]);
         Random r = new Random(1);
-        a = new float[m * k];
-        float[] bb = new float[k * n];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = r.nextFloat() - 0.5f;
-        }
-        for (int i = 0; i < bb.length; i++) {
-            bb[i] = r.nextFloat() - 0.5f;
-        }
-        b = new ArrayStorage(bb);
+        a = BenchInputs.uniform(r, m * k);
+        b = new ArrayStorage(BenchInputs.uniform(r, k * n));
         c = new float[m * n];
     }
 

@@ -1,6 +1,5 @@
 package jdiffusion.bench.cpu;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 import jdiffusion.tensor.ArrayStorage;
@@ -48,32 +47,12 @@ public final class GemmTiming {
     /** Median GFLOP/s of {@code reps} timed runs after a time-bounded warm-up. */
     public static double measure(Parallel par, int m, int k, int n, boolean transB, int reps) {
         Random r = new Random(1);
-        float[] a = new float[m * k];
-        float[] b = new float[k * n];
+        float[] a = BenchInputs.uniform(r, m * k);
+        ArrayStorage bs = new ArrayStorage(BenchInputs.uniform(r, k * n));
         float[] c = new float[m * n];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = r.nextFloat() - 0.5f;
-        }
-        for (int i = 0; i < b.length; i++) {
-            b[i] = r.nextFloat() - 0.5f;
-        }
-        ArrayStorage bs = new ArrayStorage(b);
-        long warmEnd = System.nanoTime() + 1_500_000_000L;
-        int warm = 0;
-        while (warm < 3 || System.nanoTime() < warmEnd) {
-            Gemm.gemm(par, m, n, k, a, 0, k, false, bs, 0, transB, c, 0, n, false);
-            warm++;
-        }
-        double[] t = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            int inner = Math.max(1, (int) (2e9 / (2.0 * m * n * k * 20)));
-            long t0 = System.nanoTime();
-            for (int j = 0; j < inner; j++) {
-                Gemm.gemm(par, m, n, k, a, 0, k, false, bs, 0, transB, c, 0, n, false);
-            }
-            t[i] = (System.nanoTime() - t0) / 1e9 / inner;
-        }
-        Arrays.sort(t);
+        int inner = Math.max(1, (int) (2e9 / (2.0 * m * n * k * 20)));
+        double[] t = BenchInputs.sortedSeconds(() -> Gemm.gemm(par, m, n, k, a, 0, k, false, bs, 0, transB, c, 0, n, false),
+                1.5, reps, inner);
         return 2.0 * m * n * k / t[reps / 2] / 1e9;
     }
 }

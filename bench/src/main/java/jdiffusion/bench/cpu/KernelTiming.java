@@ -1,6 +1,5 @@
 package jdiffusion.bench.cpu;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -28,37 +27,27 @@ public final class KernelTiming {
             int size = c[0];
             int ch = c[1];
             int stride = c[2];
-            Tensor x = Tensor.of(ConvBench.random(r, ch * size * size), 1, ch, size, size);
-            Tensor w = Tensor.of(ConvBench.random(r, ch * ch * 9), ch, ch, 3, 3);
-            Tensor b = Tensor.of(ConvBench.random(r, ch), ch);
+            Tensor x = Tensor.of(BenchInputs.uniform(r, ch * size * size), 1, ch, size, size);
+            Tensor w = Tensor.of(BenchInputs.uniform(r, ch * ch * 9), ch, ch, 3, 3);
+            Tensor b = Tensor.of(BenchInputs.uniform(r, ch), ch);
             int out = size / stride;
             double flops = 2.0 * ch * ch * 9 * out * out;
             report(String.format(Locale.ROOT, "conv3x3 %dx%dx%d stride %d", size, size, ch, stride), flops, reps,
                     () -> cpu.conv2d(x, w, b, stride, 1));
         }
         for (int keys : new int[] {4096, 77}) {
-            Tensor q = Tensor.of(ConvBench.random(r, 4096 * 320), 1, 4096, 320);
-            Tensor k = Tensor.of(ConvBench.random(r, keys * 320), 1, keys, 320);
-            Tensor v = Tensor.of(ConvBench.random(r, keys * 320), 1, keys, 320);
+            Tensor q = Tensor.of(BenchInputs.uniform(r, 4096 * 320), 1, 4096, 320);
+            Tensor k = Tensor.of(BenchInputs.uniform(r, keys * 320), 1, keys, 320);
+            Tensor v = Tensor.of(BenchInputs.uniform(r, keys * 320), 1, keys, 320);
             double flops = 4.0 * 8 * 4096 * keys * 40;
             report("attention 4096x" + keys + " 8 heads of 40", flops, reps, () -> cpu.attention(q, k, v, 8, false));
         }
     }
 
     private static void report(String what, double flops, int reps, Supplier<Tensor> op) {
-        long end = System.nanoTime() + 2_000_000_000L;
-        for (int i = 0; i < 3 || System.nanoTime() < end; i++) {
-            op.get();
-        }
-        double[] t = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            op.get();
-            t[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        Arrays.sort(t);
+        double[] t = BenchInputs.sortedSeconds(op::get, 2.0, reps, 1);
         double med = t[reps / 2];
         System.out.printf(Locale.ROOT, "%-36s median %8.2f ms  best %8.2f ms  %6.1f GFLOP/s (median)%n",
-                what, med, t[0], flops / med / 1e6);
+                what, med * 1e3, t[0] * 1e3, flops / med / 1e9);
     }
 }

@@ -139,22 +139,19 @@ public final class Attention {
                 int nkp = Gemm.ceilDiv(nk, 2 * LK) * 2 * LK;
                 float[] kv;
                 int ktBase;
-                int ktStride;
                 int vpBase;
                 if (head != null) {
                     kv = head;
                     ktBase = k0 * d;
-                    ktStride = BK;
                     vpBase = d * lkp + k0 * dvp;
                 } else {
-                    packKeys(w, b, h, k0, nk, nkp, lk, qStride, k);
-                    packValues(w, b, h, k0, nk, lk, vStride, v);
+                    packKeys(w, kt, b, h, k0, nk, nkp, lk, heads, k);
+                    packValues(w, vp, b, h, k0, nk, lk, heads, v);
                     kv = w;
                     ktBase = kt;
-                    ktStride = BK;
                     vpBase = vp;
                 }
-                scores(w, kv, ktBase, ktStride, nkp);
+                scores(w, kv, ktBase, nkp);
                 for (int i = 0; i < BQ; i++) {
                     int valid = causal ? Math.min(nk, q0 + i - k0 + 1) : nk;
                     Arrays.fill(w, sc + i * BK + Math.max(0, valid), sc + i * BK + nkp, Float.NEGATIVE_INFINITY);
@@ -181,46 +178,37 @@ public final class Attention {
          * would alias in L1), then its values as [lk][dvp].
          */
         void packHead(float[] head, int b, int h, int lk, int lkp, int heads, float[] k, float[] v) {
-            int qStride = heads * d;
-            int vStride = heads * dv;
-            Arrays.fill(head, 0, d * lkp, 0f);
-            for (int j = 0; j < lk; j++) {
-                int src = (b * lk + j) * qStride + h * d;
-                int dst = (j / BK) * BK * d + j % BK;
-                for (int c = 0; c < d; c++) {
-                    head[dst + c * BK] = k[src + c];
-                }
+            for (int k0 = 0; k0 < lkp; k0 += BK) {
+                packKeys(head, k0 * d, b, h, k0, Math.min(BK, lk - k0), BK, lk, heads, k);
             }
-            int vo = d * lkp;
-            for (int j = 0; j < lk; j++) {
-                System.arraycopy(v, (b * lk + j) * vStride + h * dv, head, vo + j * dvp, dv);
-                Arrays.fill(head, vo + j * dvp + dv, vo + (j + 1) * dvp, 0f);
-            }
+            packValues(head, d * lkp, b, h, 0, lk, lk, heads, v);
         }
 
-        /** kt[c][j] = k[key k0+j, head h, c], zero for nk ≤ j < nkp. */
-        private void packKeys(float[] w, int b, int h, int k0, int nk, int nkp, int lk, int qStride, float[] k) {
+        /** dst[at + c·BK + j] = k[key k0+j, head h, c] for j < nk, zero for nk ≤ j < nkp. */
+        private void packKeys(float[] dst, int at, int b, int h, int k0, int nk, int nkp, int lk, int heads, float[] k) {
+            int kStride = heads * d;
             for (int j = 0; j < nk; j++) {
-                int src = (b * lk + k0 + j) * qStride + h * d;
+                int src = (b * lk + k0 + j) * kStride + h * d;
                 for (int c = 0; c < d; c++) {
-                    w[kt + c * BK + j] = k[src + c];
+                    dst[at + c * BK + j] = k[src + c];
                 }
             }
             for (int c = 0; c < d; c++) {
-                Arrays.fill(w, kt + c * BK + nk, kt + c * BK + nkp, 0f);
+                Arrays.fill(dst, at + c * BK + nk, at + c * BK + nkp, 0f);
             }
         }
 
-        /** vp[j][c] = v[key k0+j, head h, c], zero-padded to dvp. */
-        private void packValues(float[] w, int b, int h, int k0, int nk, int lk, int vStride, float[] v) {
+        /** dst[at + j·dvp + c] = v[key k0+j, head h, c] for j < nk, zero-padded to dvp. */
+        private void packValues(float[] dst, int at, int b, int h, int k0, int nk, int lk, int heads, float[] v) {
+            int vStride = heads * dv;
             for (int j = 0; j < nk; j++) {
-                System.arraycopy(v, (b * lk + k0 + j) * vStride + h * dv, w, vp + j * dvp, dv);
-                Arrays.fill(w, vp + j * dvp + dv, vp + (j + 1) * dvp, 0f);
+                System.arraycopy(v, (b * lk + k0 + j) * vStride + h * dv, dst, at + j * dvp, dv);
+                Arrays.fill(dst, at + j * dvp + dv, at + (j + 1) * dvp, 0f);
             }
         }
 
-        /** sc[i][j] = Σ_c qs[i][c]·kt[c][j] for all BQ rows, j < nkp; 4 rows x 2 vectors per pass. */
-        private void scores(float[] w, float[] kv, int ktBase, int ktStride, int nkp) {
+        /** sc[i][j] = Σ_c qs[i][c]·kt[c][j] for all BQ rows, j < nkp (kt rows BK apart); 4 rows x 2 vectors per pass. */
+        private void scores(float[] w, float[] kv, int ktBase, int nkp) {
             for (int i = 0; i < BQ; i += 4) {
                 int q0 = qs + i * d;
                 for (int j = 0; j < nkp; j += 2 * LK) {
@@ -232,7 +220,7 @@ public final class Attention {
                     var a21 = FloatVector.zero(SK);
                     var a30 = FloatVector.zero(SK);
                     var a31 = FloatVector.zero(SK);
-                    for (int c = 0, kc = ktBase + j; c < d; c++, kc += ktStride) {
+                    for (int c = 0, kc = ktBase + j; c < d; c++, kc += BK) {
                         var k0 = FloatVector.fromArray(SK, kv, kc);
                         var k1 = FloatVector.fromArray(SK, kv, kc + LK);
                         var x0 = FloatVector.broadcast(SK, w[q0 + c]);

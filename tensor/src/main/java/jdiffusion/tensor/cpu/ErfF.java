@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorOperators;
  * <p>|x| &lt; 1: erf(x) = x·P(x²), P of degree 5. 1 ≤ |x|: erf(x) = 1 − e^(−x²)·R(u), u = (|x| − 2.5)/1.5 with
  * |x| clamped to 4 (erf(4) rounds to 1f), R of degree 10 fitted to erfc(x)·e^(x²). Both were
  * least-squares fitted on Chebyshev nodes for this project. Max absolute error 1.6e-7 (about 2 ulp
- * near erf = 0.8, below 1 ulp elsewhere; ErfTest measures it against the double-precision {@link Erf}).
+ * near erf = 0.8, below 1 ulp elsewhere; ErfTest measures it against a double-precision erf).
  */
 final class ErfF {
     private ErfF() {

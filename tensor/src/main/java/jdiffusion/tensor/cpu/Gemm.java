@@ -165,20 +165,20 @@ public final class Gemm {
 
     /**
      * Small M (at most DIRECT_M rows), any B: one fork. Each task owns a group of slivers and, for
-     * every K block in order, packs A itself and then its slivers CHUNK at a time: a row-major B is
-     * copied one row segment (CHUNK·NR floats) at a time, which the prefetchers follow, instead of
-     * 128-byte pieces a whole row apart.
+     * every K block in order, packs A itself and then its slivers CHUNK at a time ({@link
+     * Panel#packSlivers}: a row-major B is copied one row segment of CHUNK·NR floats at a time, which
+     * the prefetchers follow, instead of 128-byte pieces a whole row apart).
      */
     private static void smallM(Parallel par, boolean serial, int m, int n, int k, int kBlocks, int kcMax,
                                Panel a, Panel b, float[] c, int cOff, int ldc, boolean accumulate) {
         int slivers = ceilDiv(n, NR);
         int groups = serial ? 1 : Math.min(slivers, par.threads());
         int panels = ceilDiv(m, MR);
-        Panels.ArrayCols rowMajor = b instanceof Panels.ArrayCols rm ? rm : null;
         Parallel.RangeBody body = (g0, g1) -> {
             Workspace ws = Workspace.get();
             float[] ap = ws.take(Workspace.Slot.PACK_A, panels * MR * kcMax);
-            float[] bp = ws.take(Workspace.Slot.TILE, MR * NR + CHUNK * NR * kcMax);
+            float[] bp = ws.take(Workspace.Slot.PACK_B, CHUNK * NR * kcMax);
+            float[] tile = ws.take(Workspace.Slot.TILE, MR * NR);
             try {
                 int s0 = (int) ((long) g0 * slivers / groups);
                 int s1 = (int) ((long) g1 * slivers / groups);
@@ -192,35 +192,21 @@ public final class Gemm {
                     for (int sc = s0; sc < s1; sc += CHUNK) {
                         int cnt = Math.min(CHUNK, s1 - sc);
                         int j0 = sc * NR;
-                        int cols = Math.min(cnt * NR, n - j0);
-                        int base = MR * NR;
-                        if (rowMajor != null && cols == cnt * NR) {
-                            float[] src = rowMajor.a();
-                            for (int p = 0; p < kc; p++) {
-                                int so = rowMajor.off() + (p0 + p) * rowMajor.ld() + j0;
-                                for (int q = 0; q < cnt; q++) {
-                                    System.arraycopy(src, so + q * NR, bp, base + q * NR * kc + p * NR, NR);
-                                }
-                            }
-                        } else {
-                            for (int q = 0; q < cnt; q++) {
-                                int j = j0 + q * NR;
-                                b.pack(j, Math.min(NR, n - j), p0, kc, bp, base + q * NR * kc, NR);
-                            }
-                        }
+                        b.packSlivers(j0, n, cnt, p0, kc, bp, 0, NR);
                         for (int q = 0; q < cnt; q++) {
                             int j = j0 + q * NR;
                             int nr = Math.min(NR, n - j);
                             for (int ip = 0; ip < panels; ip++) {
                                 int i = ip * MR;
-                                MicroKernel.run(kc, ap, ip * MR * kc, bp, base + q * NR * kc, c, cOff + i * ldc + j,
-                                        ldc, Math.min(MR, m - i), nr, overwrite, bp);
+                                MicroKernel.run(kc, ap, ip * MR * kc, bp, q * NR * kc, c, cOff + i * ldc + j,
+                                        ldc, Math.min(MR, m - i), nr, overwrite, tile);
                             }
                         }
                     }
                 }
             } finally {
-                ws.give(Workspace.Slot.TILE, bp);
+                ws.give(Workspace.Slot.TILE, tile);
+                ws.give(Workspace.Slot.PACK_B, bp);
                 ws.give(Workspace.Slot.PACK_A, ap);
             }
         };

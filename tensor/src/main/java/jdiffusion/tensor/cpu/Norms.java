@@ -139,24 +139,23 @@ public final class Norms {
         return s;
     }
 
-    /** dst[d..d+n) = (x[xo..xo+n) − (mHi + mLo))·s + t. */
     /**
      * {@link #centeredAffine} followed by SiLU in the same pass (the ResBlock's GroupNorm + SiLU): the
      * activations of a VAE at 1024² are hundreds of MB, so a second pass over them costs real time. Same
-     * operations per element as the two-pass form, hence the same bits.
+     * operations per element as the two-pass form (the same {@link Pointwise#silu(FloatVector)}), hence
+     * the same bits.
      */
     static void centeredAffineSilu(float[] x, int xo, float mHi, float mLo, float s, float t, float[] dst, int d, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            var v = FloatVector.fromArray(F, x, xo + i).sub(mHi).sub(mLo).fma(s, t);
-            v.div(Exp.exp(v.neg()).add(1f)).intoArray(dst, d + i);
+            Pointwise.silu(FloatVector.fromArray(F, x, xo + i).sub(mHi).sub(mLo).fma(s, t)).intoArray(dst, d + i);
         }
         for (; i < n; i++) {
-            float v = Math.fma(x[xo + i] - mHi - mLo, s, t);
-            dst[d + i] = v / (1f + Exp.exp(-v));
+            dst[d + i] = Pointwise.silu(Math.fma(x[xo + i] - mHi - mLo, s, t));
         }
     }
 
+    /** dst[d..d+n) = (x[xo..xo+n) − (mHi + mLo))·s + t. */
     static void centeredAffine(float[] x, int xo, float mHi, float mLo, float s, float t, float[] dst, int d, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {

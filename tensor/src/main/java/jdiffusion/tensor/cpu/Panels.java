@@ -46,14 +46,32 @@ final class Panels {
         }
     }
 
-    /** Float array, x contiguous: each k step is one contiguous copy (GEMM copies wider runs itself). */
-    record ArrayCols(float[] a, int off, int ld) implements Panel {
+    /** Float array, x contiguous: each k step is one contiguous copy. */
+    private record ArrayCols(float[] a, int off, int ld) implements Panel {
         @Override
         public void pack(int x0, int rows, int p0, int kc, float[] dst, int dstOff, int width) {
             for (int p = 0; p < kc; p++) {
                 System.arraycopy(a, off + (p0 + p) * ld + x0, dst, dstOff + p * width, rows);
             }
             zeroTail(rows, kc, dst, dstOff, width);
+        }
+
+        /**
+         * Whole slivers are copied one k step (a row segment of count·width floats) at a time, which
+         * the prefetchers follow, instead of sliver by sliver with rows a whole ld apart.
+         */
+        @Override
+        public void packSlivers(int x0, int xEnd, int count, int p0, int kc, float[] dst, int dstOff, int width) {
+            if (x0 + count * width > xEnd) {
+                Panel.super.packSlivers(x0, xEnd, count, p0, kc, dst, dstOff, width);
+                return;
+            }
+            for (int p = 0; p < kc; p++) {
+                int so = off + (p0 + p) * ld + x0;
+                for (int q = 0; q < count; q++) {
+                    System.arraycopy(a, so + q * width, dst, dstOff + q * width * kc + p * width, width);
+                }
+            }
         }
     }
 

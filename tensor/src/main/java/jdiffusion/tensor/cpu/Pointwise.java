@@ -38,13 +38,23 @@ public final class Pointwise {
     public static void silu(float[] x, int off, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            var v = FloatVector.fromArray(F, x, off + i);
-            v.div(Exp.exp(v.neg()).add(1f)).intoArray(x, off + i);
+            silu(FloatVector.fromArray(F, x, off + i)).intoArray(x, off + i);
         }
         for (; i < n; i++) {
-            float v = x[off + i];
-            x[off + i] = v / (1f + Exp.exp(-v));
+            x[off + i] = silu(x[off + i]);
         }
+    }
+
+    /**
+     * SiLU of each lane; the one definition every SiLU pass uses (also the fused GroupNorm + SiLU),
+     * with {@link #silu(float)} doing the same operations so tails and lanes agree bit for bit.
+     */
+    static FloatVector silu(FloatVector v) {
+        return v.div(Exp.exp(v.neg()).add(1f));
+    }
+
+    static float silu(float v) {
+        return v / (1f + Exp.exp(-v));
     }
 
     /** x·σ(1.702x). */

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import jdk.incubator.vector.FloatVector;
+import org.apache.commons.math3.special.Erf;
 import org.junit.jupiter.api.Test;
 
-/** The float erf against the double-precision Cody erf: max absolute error, vector == scalar bits. */
+/** The float erf against commons-math's double-precision erf: max absolute error, vector == scalar bits. */
 class ErfTest {
 
     @Test
