@@ -72,8 +72,7 @@ final class Img2ImgProcess {
         Img2ImgInit.Init init = timer.run(Phase.VAE_ENCODE, () -> Img2ImgInit.run(model, vae, is, in, w, h, requested,
                 seeds.seeds(), generators, initObs));
         int b = init.batchSize();
-        SamplerPlan plan = new SamplerPlan(choice, gs.sampler(), model.schedule(), model.config().prediction(),
-                model.config().architecture().name().startsWith("SDXL"));
+        SamplerPlan plan = SamplerPlan.of(choice, gs.sampler(), model);
         TextStage text = model.textStage(ConditioningOptions.defaults().withEmphasis(gs.emphasis())
                 .withClipSkip(gs.clipSkip()), gs.sampler().padConds());
         try {

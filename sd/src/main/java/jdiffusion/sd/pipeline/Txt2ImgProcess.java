@@ -57,13 +57,12 @@ final class Txt2ImgProcess {
         int b = gs.batchSize();
         JobSeeds seeds = JobSeeds.of(gs, b * gs.batchCount(), random);
         GeneratorFactory generators = gs.rng().factory();
-        boolean sdxl = model.config().architecture().name().startsWith("SDXL");
-        SamplerPlan plan = new SamplerPlan(choice, gs.sampler(), model.schedule(), model.config().prediction(), sdxl);
+        SamplerPlan plan = SamplerPlan.of(choice, gs.sampler(), model);
         ConditioningOptions co = ConditioningOptions.defaults().withEmphasis(gs.emphasis()).withClipSkip(gs.clipSkip());
         TextStage text = model.textStage(co, gs.sampler().padConds());
 
         Map<String, Object> initInfo = new LinkedHashMap<>();
-        Hires h = hr.enabled() ? hiresSetup(choice, initInfo, sdxl, co) : null;
+        Hires h = hr.enabled() ? hiresSetup(choice, initInfo, co) : null;
         try {
             for (int n = 0; n < gs.batchCount(); n++) {
                 iteration(n, b, seeds, generators, plan, text, h, initInfo);
@@ -78,7 +77,7 @@ final class Txt2ImgProcess {
     private record Hires(SamplerPlan plan, HiresTarget target, String prompt, String negative, TextStage text) {
     }
 
-    private Hires hiresSetup(SamplerChoice first, Map<String, Object> info, boolean sdxl, ConditioningOptions co) {
+    private Hires hiresSetup(SamplerChoice first, Map<String, Object> info, ConditioningOptions co) {
         String samplerName = hr.samplerName() == null ? gs.samplerName() : hr.samplerName();
         String scheduler = hr.scheduler() == null ? gs.scheduler() : hr.scheduler();
         SamplerChoice choice = SamplerChoice.of(samplerName, scheduler);
@@ -103,7 +102,7 @@ final class Txt2ImgProcess {
             info.put("Hires steps", hr.steps());
         }
         info.put("Hires upscaler", hr.upscaler());
-        SamplerPlan plan = new SamplerPlan(choice, gs.sampler(), model.schedule(), model.config().prediction(), sdxl);
+        SamplerPlan plan = SamplerPlan.of(choice, gs.sampler(), model);
         return new Hires(plan, target, prompt, negative, model.textStage(co, gs.sampler().padConds()));
     }
 
