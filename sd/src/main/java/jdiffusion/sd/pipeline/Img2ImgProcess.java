@@ -10,7 +10,6 @@ import jdiffusion.sampler.cfg.CfgHooks;
 import jdiffusion.sampler.cfg.MaskBlend;
 import jdiffusion.sampler.rng.GeneratorFactory;
 import jdiffusion.sampler.rng.ImageRng;
-import jdiffusion.sd.conditioning.ConditioningOptions;
 import jdiffusion.sd.image.Decode;
 import jdiffusion.sd.image.Image;
 import jdiffusion.sd.image.Img2ImgImages;
@@ -73,8 +72,7 @@ final class Img2ImgProcess {
                 seeds.seeds(), generators, initObs));
         int b = init.batchSize();
         SamplerPlan plan = SamplerPlan.of(choice, gs.sampler(), model);
-        TextStage text = model.textStage(ConditioningOptions.defaults().withEmphasis(gs.emphasis())
-                .withClipSkip(gs.clipSkip()), gs.sampler().padConds());
+        TextStage text = model.textStage(gs);
         try {
             for (int n = 0; n < gs.batchCount(); n++) {
                 iteration(n, b, w, h, seeds, generators, init, plan, text);

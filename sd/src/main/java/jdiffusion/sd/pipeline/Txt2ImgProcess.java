@@ -11,7 +11,6 @@ import jdiffusion.sampler.cfg.CfgHooks;
 import jdiffusion.sampler.rng.GeneratorFactory;
 import jdiffusion.sampler.rng.ImageRng;
 import jdiffusion.sampler.schedule.Scheduler;
-import jdiffusion.sd.conditioning.ConditioningOptions;
 import jdiffusion.sd.image.Decode;
 import jdiffusion.sd.image.Image;
 import jdiffusion.sd.prompt.ScheduleOptions;
@@ -58,11 +57,10 @@ final class Txt2ImgProcess {
         JobSeeds seeds = JobSeeds.of(gs, b * gs.batchCount(), random);
         GeneratorFactory generators = gs.rng().factory();
         SamplerPlan plan = SamplerPlan.of(choice, gs.sampler(), model);
-        ConditioningOptions co = ConditioningOptions.defaults().withEmphasis(gs.emphasis()).withClipSkip(gs.clipSkip());
-        TextStage text = model.textStage(co, gs.sampler().padConds());
+        TextStage text = model.textStage(gs);
 
         Map<String, Object> initInfo = new LinkedHashMap<>();
-        Hires h = hr.enabled() ? hiresSetup(choice, initInfo, co) : null;
+        Hires h = hr.enabled() ? hiresSetup(choice, initInfo, text) : null;
         try {
             for (int n = 0; n < gs.batchCount(); n++) {
                 iteration(n, b, seeds, generators, plan, text, h, initInfo);
@@ -73,11 +71,14 @@ final class Txt2ImgProcess {
         return result(seeds);
     }
 
-    /** The hires pass's sampler, target, prompts and the entries {@code init} adds to the infotext. */
+    /**
+     * The hires pass's sampler, target and prompts (the entries {@code init} adds to the infotext go to
+     * {@code info}); its text stage is the first pass's, as the conditioning options are the same.
+     */
     private record Hires(SamplerPlan plan, HiresTarget target, String prompt, String negative, TextStage text) {
     }
 
-    private Hires hiresSetup(SamplerChoice first, Map<String, Object> info, ConditioningOptions co) {
+    private Hires hiresSetup(SamplerChoice first, Map<String, Object> info, TextStage text) {
         String samplerName = hr.samplerName() == null ? gs.samplerName() : hr.samplerName();
         String scheduler = hr.scheduler() == null ? gs.scheduler() : hr.scheduler();
         SamplerChoice choice = SamplerChoice.of(samplerName, scheduler);
@@ -103,7 +104,7 @@ final class Txt2ImgProcess {
         }
         info.put("Hires upscaler", hr.upscaler());
         SamplerPlan plan = SamplerPlan.of(choice, gs.sampler(), model);
-        return new Hires(plan, target, prompt, negative, model.textStage(co, gs.sampler().padConds()));
+        return new Hires(plan, target, prompt, negative, text);
     }
 
     private GenerationResult result(JobSeeds seeds) {
