@@ -93,9 +93,7 @@ final class Img2ImgProcess {
         long[] batchSeeds = seeds.batch(n, b);
         long[] batchSubseeds = seeds.subBatch(n, b);
         Tensor z0 = init.z0();
-        ImageRng rng = new ImageRng(generators, new int[] {z0.dim(1), height / 8, width / 8}, batchSeeds,
-                new ImageRng.Variation(batchSubseeds, (float) gs.subseedStrength()), gs.seedResizeFromH(),
-                gs.seedResizeFromW(), gs.etaNoiseSeedDelta());
+        ImageRng rng = gs.imageRng(generators, new int[] {z0.dim(1), height / 8, width / 8}, batchSeeds, batchSubseeds);
         List<String> prompts = repeat(gs.prompt(), b);
         List<String> negatives = repeat(gs.negativePrompt(), b);
         ScheduleOptions steps = new ScheduleOptions(plan.choice().totalSteps(gs.steps()), 0, gs.sampler().oldPromptTimelines());

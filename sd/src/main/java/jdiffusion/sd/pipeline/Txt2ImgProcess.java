@@ -117,7 +117,7 @@ final class Txt2ImgProcess {
         long[] batchSeeds = seeds.batch(n, b);
         long[] batchSubseeds = seeds.subBatch(n, b);
         int c = model.config().vae().zChannels();
-        ImageRng rng = rng(generators, new int[] {c, gs.height() / 8, gs.width() / 8}, batchSeeds, batchSubseeds);
+        ImageRng rng = gs.imageRng(generators, new int[] {c, gs.height() / 8, gs.width() / 8}, batchSeeds, batchSubseeds);
         List<String> prompts = repeat(gs.prompt(), b);
         List<String> negatives = repeat(gs.negativePrompt(), b);
         int total = plan.choice().totalSteps(gs.steps());
@@ -168,7 +168,7 @@ final class Txt2ImgProcess {
         Observer obs = new Observer(listener, n, gs.batchCount(), true, vae);
         HiresPass.Upscaled up = timer.run(Phase.HIRES_UPSCALE, () -> HiresPass.upscale(model, vae, hr, h.target(), samples, obs));
         Tensor z = up.latent();
-        ImageRng rng = rng(generators, new int[] {z.dim(1), z.dim(2), z.dim(3)}, seeds, subseeds);
+        ImageRng rng = gs.imageRng(generators, new int[] {z.dim(1), z.dim(2), z.dim(3)}, seeds, subseeds);
         Tensor noise = rng.next();
         obs.tensor("noise", noise);
         int steps = hr.steps() != 0 ? hr.steps() : gs.steps();
@@ -196,11 +196,6 @@ final class Txt2ImgProcess {
             obs.tensor("x_sampled", out.samples());
             return out.samples();
         });
-    }
-
-    private ImageRng rng(GeneratorFactory generators, int[] shape, long[] seeds, long[] subseeds) {
-        return new ImageRng(generators, shape, seeds, new ImageRng.Variation(subseeds, (float) gs.subseedStrength()),
-                gs.seedResizeFromH(), gs.seedResizeFromW(), gs.etaNoiseSeedDelta());
     }
 
     private void warn(List<String> w) {
