@@ -1,6 +1,7 @@
 package jdiffusion.sd.pipeline;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,8 +95,8 @@ final class Img2ImgProcess {
         long[] batchSubseeds = seeds.subBatch(n, b);
         Tensor z0 = init.z0();
         ImageRng rng = gs.imageRng(generators, new int[] {z0.dim(1), height / 8, width / 8}, batchSeeds, batchSubseeds);
-        List<String> prompts = repeat(gs.prompt(), b);
-        List<String> negatives = repeat(gs.negativePrompt(), b);
+        List<String> prompts = Collections.nCopies(b, gs.prompt());
+        List<String> negatives = Collections.nCopies(b, gs.negativePrompt());
         ScheduleOptions steps = new ScheduleOptions(plan.choice().totalSteps(gs.steps()), 0, gs.sampler().oldPromptTimelines());
         TextStage.Encoded enc = timer.run(Phase.TEXT, () -> text.encode(prompts, negatives, steps, width, height));
         warnings.addAll(enc.warnings());
@@ -189,14 +190,6 @@ final class Img2ImgProcess {
             out.add(AdaptiveMasks.apply(init.soft(), init.nmask(), LatentOps.row(init.z0(), i).toFloatArray(),
                     LatentOps.row(x, i).toFloatArray(), c, x.dim(3), x.dim(2), p.overlayBase(), width, height,
                     p.pasteTo(), init.prep().resizer()));
-        }
-        return out;
-    }
-
-    private static List<String> repeat(String s, int n) {
-        List<String> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(s);
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package jdiffusion.sd.pipeline;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,8 +119,8 @@ final class Txt2ImgProcess {
         long[] batchSubseeds = seeds.subBatch(n, b);
         int c = model.config().vae().zChannels();
         ImageRng rng = gs.imageRng(generators, new int[] {c, gs.height() / 8, gs.width() / 8}, batchSeeds, batchSubseeds);
-        List<String> prompts = repeat(gs.prompt(), b);
-        List<String> negatives = repeat(gs.negativePrompt(), b);
+        List<String> prompts = Collections.nCopies(b, gs.prompt());
+        List<String> negatives = Collections.nCopies(b, gs.negativePrompt());
         int total = plan.choice().totalSteps(gs.steps());
         TextStage.Encoded enc = timer.run(Phase.TEXT, () -> text.encode(prompts, negatives,
                 new ScheduleOptions(total, 0, gs.sampler().oldPromptTimelines()), gs.width(), gs.height()));
@@ -174,8 +175,8 @@ final class Txt2ImgProcess {
         int steps = hr.steps() != 0 ? hr.steps() : gs.steps();
         ScheduleOptions sched = new ScheduleOptions(firstPassTotal, h.plan().choice().totalSteps(steps),
                 gs.sampler().oldPromptTimelines());
-        TextStage.Encoded enc = timer.run(Phase.TEXT, () -> h.text().encode(repeat(h.prompt(), b), repeat(h.negative(), b),
-                sched, h.target().width(), h.target().height()));
+        TextStage.Encoded enc = timer.run(Phase.TEXT, () -> h.text().encode(Collections.nCopies(b, h.prompt()),
+                Collections.nCopies(b, h.negative()), sched, h.target().width(), h.target().height()));
         warn(enc.warnings());
         extra.putAll(enc.extra());
         return timer.run(Phase.SAMPLING, () -> {
@@ -201,13 +202,5 @@ final class Txt2ImgProcess {
     private void warn(List<String> w) {
         warnings.addAll(w);
         w.forEach(listener::warning);
-    }
-
-    private static List<String> repeat(String s, int n) {
-        List<String> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(s);
-        }
-        return out;
     }
 }
