@@ -69,18 +69,6 @@ final class LatentOps {
         return Tensor.of(a, x.shape());
     }
 
-    /** A [1, C, H, W] tensor repeated to [n, C, H, W]. */
-    static Tensor repeatRows(Tensor one, int n) {
-        int[] s = one.shape();
-        float[] a = one.toFloatArray();
-        float[] out = new float[a.length * n];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(a, 0, out, i * a.length, a.length);
-        }
-        s[0] = n;
-        return Tensor.of(out, s);
-    }
-
     /** A [C·H·W] per-image array broadcast to [B, C, H, W] from a [H·W] plane tiled over {@code c} channels. */
     static float[] tilePlane(float[] plane, int c) {
         float[] out = new float[plane.length * c];

@@ -27,14 +27,6 @@ final class Observer {
         this.vae = vae;
     }
 
-    Observer forHires() {
-        return new Observer(listener, iteration, iterations, true, vae);
-    }
-
-    ProgressListener listener() {
-        return listener;
-    }
-
     boolean tracing() {
         return listener.wantsTensors();
     }
