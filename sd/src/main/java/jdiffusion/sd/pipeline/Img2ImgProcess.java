@@ -155,14 +155,14 @@ final class Img2ImgProcess {
         if (init.soft() != null) {
             return new SoftInpaintBlend(init.z0(), init.nmask(), init.soft(), before);
         }
+        // One [1, 1, h, w] plane each: MaskBlend broadcasts it over the batch and the channels.
         Tensor z0 = init.z0();
-        int c = z0.dim(1);
-        float[] nm = LatentOps.tilePlane(init.nmask(), c);
+        float[] nm = init.nmask();
         float[] km = new float[nm.length];
         for (int i = 0; i < km.length; i++) {
             km[i] = 1f - nm[i];
         }
-        return new MaskBlend(z0, Tensor.of(km, 1, c, z0.dim(2), z0.dim(3)), Tensor.of(nm, 1, c, z0.dim(2), z0.dim(3)), before);
+        return new MaskBlend(z0, Tensor.of(km, 1, 1, z0.dim(2), z0.dim(3)), Tensor.of(nm, 1, 1, z0.dim(2), z0.dim(3)), before);
     }
 
     /** §5.2: {@code x·nm + z0·km}; Soft Inpainting keeps the sampler's output. */
