@@ -74,9 +74,10 @@ final class Img2ImgProcess {
         int b = init.batchSize();
         SamplerPlan plan = SamplerPlan.of(choice, gs.sampler(), model);
         TextStage text = model.textStage(gs);
+        CfgHooks hooks = hooks(init, plan);
         try {
             for (int n = 0; n < gs.batchCount(); n++) {
-                iteration(n, b, w, h, seeds, generators, init, plan, text);
+                iteration(n, b, w, h, seeds, generators, init, plan, text, hooks);
             }
         } catch (SamplingCancelledException e) {
             throw new GenerationCancelledException(result(seeds, init));
@@ -89,7 +90,7 @@ final class Img2ImgProcess {
     }
 
     private void iteration(int n, int b, int width, int height, JobSeeds seeds, GeneratorFactory generators,
-                           Img2ImgInit.Init init, SamplerPlan plan, TextStage text) {
+                           Img2ImgInit.Init init, SamplerPlan plan, TextStage text, CfgHooks hooks) {
         Observer obs = new Observer(listener, n, gs.batchCount(), false, vae);
         long[] batchSeeds = seeds.batch(n, b);
         long[] batchSubseeds = seeds.subBatch(n, b);
@@ -114,7 +115,7 @@ final class Img2ImgProcess {
                 noise = LatentOps.scale(noise, (float) is.noiseMultiplier());
             }
             SamplingRun.Pass pass = new SamplingRun.Pass(plan, gs, new UNetDiffusionModel(model.backend(), enc.networks().unet()),
-                    enc.conds(), init.imageCond(), hooks(init, plan), enc.emptyPrompt(), batchSeeds, generators, obs, cancel);
+                    enc.conds(), init.imageCond(), hooks, enc.emptyPrompt(), batchSeeds, generators, obs, cancel);
             SamplingRun.Outcome out = SamplingRun.img2img(pass, z0, noise, rng,
                     Img2ImgSteps.of(gs.steps(), is.denoisingStrength(), is.fixSteps()), is.extraNoise());
             extra.putAll(out.infotext());
@@ -146,7 +147,10 @@ final class Img2ImgProcess {
         });
     }
 
-    /** §5.1: the plain mask blend or Soft Inpainting's, on the output (k-diffusion) or the input (DDIM/PLMS). */
+    /**
+     * §5.1: the plain mask blend or Soft Inpainting's, on the output (k-diffusion) or the input (DDIM/PLMS);
+     * built once per job, as z0 and the mask are the same in every batch iteration.
+     */
     private static CfgHooks hooks(Img2ImgInit.Init init, SamplerPlan plan) {
         if (!init.masked()) {
             return CfgHooks.NONE;
