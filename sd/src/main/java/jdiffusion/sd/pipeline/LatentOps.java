@@ -1,7 +1,10 @@
 package jdiffusion.sd.pipeline;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import jdiffusion.sd.image.Decode;
+import jdiffusion.sd.image.Image;
 import jdiffusion.tensor.Tensor;
 
 /** Small host-side float32 operations on [N, C, H, W] tensors the pipeline glues stages with. */
@@ -65,6 +68,24 @@ final class LatentOps {
         float[] a = x.toFloatArray();
         for (int i = 0; i < a.length; i++) {
             a[i] *= s;
+        }
+        return Tensor.of(a, x.shape());
+    }
+
+    /** Equally sized pictures as [B, 3, H, W] of {@code v/255} (float32), the VAE side of an image batch. */
+    static Tensor pixels(List<Image> images) {
+        List<Tensor> rows = new ArrayList<>();
+        for (Image im : images) {
+            rows.add(Tensor.of(Decode.toChw01(im), 1, 3, im.height(), im.width()));
+        }
+        return stack(rows);
+    }
+
+    /** [0, 1] pixels → the VAE encoder's [−1, 1] input, {@code 2x − 1} in float32. */
+    static Tensor twoXMinusOne(Tensor x) {
+        float[] a = x.toFloatArray();
+        for (int i = 0; i < a.length; i++) {
+            a[i] = a[i] * 2f - 1f;
         }
         return Tensor.of(a, x.shape());
     }
