@@ -2,7 +2,6 @@ package jdiffusion.sd.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
-import jdiffusion.sd.image.Decode;
 import jdiffusion.sd.image.Image;
 import jdiffusion.sd.image.ResizeMode;
 import jdiffusion.sd.image.Resizer;
@@ -41,9 +40,8 @@ final class HiresPass {
             Tensor decoded = vae.decode(samples);
             List<Image> ups = new ArrayList<>();
             for (int i = 0; i < decoded.dim(0); i++) {
-                Tensor row = LatentOps.row(decoded, i);
-                Image low = Decode.toImage(row.toFloatArray(), row.dim(3), row.dim(2));
-                ups.add(resizer.resize(ResizeMode.JUST_RESIZE, low, target.width(), target.height()));
+                ups.add(resizer.resize(ResizeMode.JUST_RESIZE, LatentOps.picture(decoded, i), target.width(),
+                        target.height()));
             }
             Tensor pixels = LatentOps.pixels(ups); // [0, 1]
             latent = vae.encode(LatentOps.twoXMinusOne(pixels));

@@ -11,7 +11,6 @@ import jdiffusion.sampler.cfg.CfgHooks;
 import jdiffusion.sampler.cfg.MaskBlend;
 import jdiffusion.sampler.rng.GeneratorFactory;
 import jdiffusion.sampler.rng.ImageRng;
-import jdiffusion.sd.image.Decode;
 import jdiffusion.sd.image.Image;
 import jdiffusion.sd.image.Img2ImgImages;
 import jdiffusion.sd.image.soft.AdaptiveMasks;
@@ -133,8 +132,7 @@ final class Img2ImgProcess {
         timer.run(Phase.POSTPROCESS, () -> {
             for (int i = 0; i < b; i++) {
                 Img2ImgImages.Prepared p = init.prepared().get(i);
-                Tensor row = LatentOps.row(decoded, i);
-                Image sample = Decode.toImage(row.toFloatArray(), row.dim(3), row.dim(2));
+                Image sample = LatentOps.picture(decoded, i);
                 Image overlay = soft != null ? soft.get(i).overlay() : is.overlayInpaint() ? p.overlay() : null;
                 Image out = Img2ImgImages.finish(sample, p.colorTarget(), p.pasteTo(), overlay, init.prep().resizer()).output();
                 int index = n * b + i;

@@ -63,6 +63,12 @@ final class LatentOps {
         return t.slice(i, i + 1).copy();
     }
 
+    /** Picture {@code i} of a decoded batch [B, 3, H, W] ({@link Decode#toImage}). */
+    static Image picture(Tensor decoded, int i) {
+        Tensor row = row(decoded, i);
+        return Decode.toImage(row.toFloatArray(), row.dim(3), row.dim(2));
+    }
+
     /** x · s in float32. */
     static Tensor scale(Tensor x, float s) {
         float[] a = x.toFloatArray();

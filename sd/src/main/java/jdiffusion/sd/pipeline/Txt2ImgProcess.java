@@ -12,7 +12,6 @@ import jdiffusion.sampler.cfg.CfgHooks;
 import jdiffusion.sampler.rng.GeneratorFactory;
 import jdiffusion.sampler.rng.ImageRng;
 import jdiffusion.sampler.schedule.Scheduler;
-import jdiffusion.sd.image.Decode;
 import jdiffusion.sd.image.Image;
 import jdiffusion.sd.prompt.ScheduleOptions;
 import jdiffusion.tensor.Tensor;
@@ -152,8 +151,7 @@ final class Txt2ImgProcess {
                 imageCond != null ? (Number) hr.inpaintingMaskWeight() : null, plan.writesEnsd(), extra);
         timer.run(Phase.POSTPROCESS, () -> {
             for (int i = 0; i < b; i++) {
-                Tensor row = LatentOps.row(decoded, i);
-                Image out = Decode.toImage(row.toFloatArray(), row.dim(3), row.dim(2));
+                Image out = LatentOps.picture(decoded, i);
                 String info = Infotexts.of(job, prompts.get(i), negatives.get(i), batchSeeds[i], batchSubseeds[i]);
                 GeneratedImage g = new GeneratedImage(out, info, batchSeeds[i], batchSubseeds[i], prompts.get(i),
                         negatives.get(i), n * b + i, n, i);
