@@ -119,7 +119,8 @@ public final class ModelsFolder {
         }
     }
 
-    static String extension(Path p) {
+    /** The lower-case extension with its dot ({@code ".png"}), or "" when the name has none. */
+    public static String extension(Path p) {
         String n = p.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot < 0 ? "" : n.substring(dot).toLowerCase(Locale.ROOT);
@@ -146,7 +147,7 @@ public final class ModelsFolder {
     }
 
     /** Natural sort key: digit runs compare by value ("lora2" before "lora10"), case-insensitive. */
-    static String naturalKey(Path p) {
+    public static String naturalKey(Path p) {
         if (p == null) {
             return "";
         }

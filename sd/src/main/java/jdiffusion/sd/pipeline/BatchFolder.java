@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 import jdiffusion.sd.image.Image;
@@ -75,36 +74,9 @@ final class BatchFolder {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> !imagesOnly || IMAGE_EXTENSIONS.contains(extension(p)))
-                    .sorted(Comparator.comparing(p -> naturalKey(p.getFileName().toString())))
+                    .filter(p -> !imagesOnly || IMAGE_EXTENSIONS.contains(ModelsFolder.extension(p)))
+                    .sorted(Comparator.comparing(p -> ModelsFolder.naturalKey(p.getFileName())))
                     .toList();
         }
-    }
-
-    private static String extension(Path p) {
-        String n = p.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot < 0 ? "" : n.substring(dot).toLowerCase(Locale.ROOT);
-    }
-
-    /** "img2" before "img10": digit runs compare by value, case-insensitive. */
-    static String naturalKey(String name) {
-        StringBuilder out = new StringBuilder();
-        String s = name.toLowerCase(Locale.ROOT);
-        int i = 0;
-        while (i < s.length()) {
-            if (Character.isDigit(s.charAt(i))) {
-                int j = i;
-                while (j < s.length() && Character.isDigit(s.charAt(j))) {
-                    j++;
-                }
-                String digits = s.substring(i, j).replaceFirst("^0+(?=.)", "");
-                out.append((char) 1).append(String.format("%08d", digits.length())).append(digits);
-                i = j;
-            } else {
-                out.append(s.charAt(i++));
-            }
-        }
-        return out.toString();
     }
 }

@@ -1,6 +1,8 @@
 package jdiffusion.sd.pipeline;
 
 import java.util.Objects;
+import jdiffusion.sampler.rng.GeneratorFactory;
+import jdiffusion.sampler.rng.ImageRng;
 import jdiffusion.sampler.rng.RngSource;
 import jdiffusion.sampler.schedule.Scheduler;
 import jdiffusion.sd.conditioning.Emphasis;
@@ -80,6 +82,15 @@ public record GenerationSettings(String prompt, String negativePrompt, String sa
         Ranges.check("Clip skip", clipSkip, 1, 12);
         sampler.validate();
         return this;
+    }
+
+    /**
+     * The image RNG of one batch iteration for latents of {@code shape} ([c, h, w]): these settings'
+     * variation strength, seed resize and ENSD applied to the iteration's seeds and subseeds.
+     */
+    ImageRng imageRng(GeneratorFactory generators, int[] shape, long[] seeds, long[] subseeds) {
+        return new ImageRng(generators, shape, seeds, new ImageRng.Variation(subseeds, (float) subseedStrength),
+                seedResizeFromH, seedResizeFromW, etaNoiseSeedDelta);
     }
 
     /** Fluent construction with the UI defaults. */

@@ -2,7 +2,6 @@ package jdiffusion.sd.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
-import jdiffusion.sd.image.Decode;
 import jdiffusion.sd.image.Image;
 import jdiffusion.sd.image.ResizeMode;
 import jdiffusion.sd.image.Resizer;
@@ -39,19 +38,13 @@ final class HiresPass {
         } else {
             Resizer resizer = new Resizer(model.upscaler(hr.upscaler()));
             Tensor decoded = vae.decode(samples);
-            List<Tensor> rows = new ArrayList<>();
+            List<Image> ups = new ArrayList<>();
             for (int i = 0; i < decoded.dim(0); i++) {
-                Tensor row = LatentOps.row(decoded, i);
-                Image low = Decode.toImage(row.toFloatArray(), row.dim(3), row.dim(2));
-                Image up = resizer.resize(ResizeMode.JUST_RESIZE, low, target.width(), target.height());
-                rows.add(Tensor.of(Decode.toChw01(up), 1, 3, up.height(), up.width()));
+                ups.add(resizer.resize(ResizeMode.JUST_RESIZE, LatentOps.picture(decoded, i), target.width(),
+                        target.height()));
             }
-            Tensor pixels = LatentOps.stack(rows); // [0, 1]
-            float[] a = pixels.toFloatArray();
-            for (int i = 0; i < a.length; i++) {
-                a[i] = a[i] * 2f - 1f;
-            }
-            latent = vae.encode(Tensor.of(a, pixels.shape()));
+            Tensor pixels = LatentOps.pixels(ups); // [0, 1]
+            latent = vae.encode(LatentOps.twoXMinusOne(pixels));
             if (inpainting) {
                 // The webui passes the [0, 1] pictures here (not 2x − 1), and no mask.
                 imageCond = InpaintConditioning.img2img(vae, pixels, null, true, hr.inpaintingMaskWeight(),

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import jdiffusion.sampler.rng.GeneratorFactory;
 import jdiffusion.sampler.rng.ImageRng;
-import jdiffusion.sd.image.Decode;
 import jdiffusion.sd.image.Image;
 import jdiffusion.sd.image.Img2ImgImages;
 import jdiffusion.sd.image.MaskedContent;
@@ -85,9 +84,9 @@ final class Img2ImgInit {
         }
 
         // §3.1 encode: X = pixels/255, VAE input 2X − 1, each image on its own.
-        Tensor pixels = pixels(prepared);
+        Tensor pixels = LatentOps.pixels(prepared.stream().map(Img2ImgImages.Prepared::initImage).toList());
         obs.tensor("init_image", pixels);
-        Tensor source = twoXMinusOne(pixels);
+        Tensor source = LatentOps.twoXMinusOne(pixels);
         Tensor z = vae.encode(source);
         obs.tensor("init_latent_vae", z);
         if (s.resizeMode() == ResizeMode.LATENT_UPSCALE) {
@@ -110,24 +109,6 @@ final class Img2ImgInit {
             obs.tensor("image_conditioning", imageCond);
         }
         return new Init(prep, prepared, b, z, initVae, nmask, imageCond, soft, extra, comments);
-    }
-
-    /** [B, 3, H, W] of {@code v/255} (float32). */
-    private static Tensor pixels(List<Img2ImgImages.Prepared> prepared) {
-        List<Tensor> rows = new ArrayList<>();
-        for (Img2ImgImages.Prepared p : prepared) {
-            Image im = p.initImage();
-            rows.add(Tensor.of(Decode.toChw01(im), 1, 3, im.height(), im.width()));
-        }
-        return LatentOps.stack(rows);
-    }
-
-    private static Tensor twoXMinusOne(Tensor x) {
-        float[] a = x.toFloatArray();
-        for (int i = 0; i < a.length; i++) {
-            a[i] = a[i] * 2f - 1f;
-        }
-        return Tensor.of(a, x.shape());
     }
 
     /**

@@ -1,6 +1,7 @@
 package jdiffusion.sd.pipeline;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +11,6 @@ import jdiffusion.sampler.cfg.CfgHooks;
 import jdiffusion.sampler.cfg.MaskBlend;
 import jdiffusion.sampler.rng.GeneratorFactory;
 import jdiffusion.sampler.rng.ImageRng;
-import jdiffusion.sd.conditioning.ConditioningOptions;
-import jdiffusion.sd.image.Decode;
 import jdiffusion.sd.image.Image;
 import jdiffusion.sd.image.Img2ImgImages;
 import jdiffusion.sd.image.soft.AdaptiveMasks;
@@ -72,13 +71,12 @@ final class Img2ImgProcess {
         Img2ImgInit.Init init = timer.run(Phase.VAE_ENCODE, () -> Img2ImgInit.run(model, vae, is, in, w, h, requested,
                 seeds.seeds(), generators, initObs));
         int b = init.batchSize();
-        SamplerPlan plan = new SamplerPlan(choice, gs.sampler(), model.schedule(), model.config().prediction(),
-                model.config().architecture().name().startsWith("SDXL"));
-        TextStage text = model.textStage(ConditioningOptions.defaults().withEmphasis(gs.emphasis())
-                .withClipSkip(gs.clipSkip()), gs.sampler().padConds());
+        SamplerPlan plan = SamplerPlan.of(choice, gs.sampler(), model);
+        TextStage text = model.textStage(gs);
+        CfgHooks hooks = hooks(init, plan);
         try {
             for (int n = 0; n < gs.batchCount(); n++) {
-                iteration(n, b, w, h, seeds, generators, init, plan, text);
+                iteration(n, b, w, h, seeds, generators, init, plan, text, hooks);
             }
         } catch (SamplingCancelledException e) {
             throw new GenerationCancelledException(result(seeds, init));
@@ -91,16 +89,14 @@ final class Img2ImgProcess {
     }
 
     private void iteration(int n, int b, int width, int height, JobSeeds seeds, GeneratorFactory generators,
-                           Img2ImgInit.Init init, SamplerPlan plan, TextStage text) {
+                           Img2ImgInit.Init init, SamplerPlan plan, TextStage text, CfgHooks hooks) {
         Observer obs = new Observer(listener, n, gs.batchCount(), false, vae);
         long[] batchSeeds = seeds.batch(n, b);
         long[] batchSubseeds = seeds.subBatch(n, b);
         Tensor z0 = init.z0();
-        ImageRng rng = new ImageRng(generators, new int[] {z0.dim(1), height / 8, width / 8}, batchSeeds,
-                new ImageRng.Variation(batchSubseeds, (float) gs.subseedStrength()), gs.seedResizeFromH(),
-                gs.seedResizeFromW(), gs.etaNoiseSeedDelta());
-        List<String> prompts = repeat(gs.prompt(), b);
-        List<String> negatives = repeat(gs.negativePrompt(), b);
+        ImageRng rng = gs.imageRng(generators, new int[] {z0.dim(1), height / 8, width / 8}, batchSeeds, batchSubseeds);
+        List<String> prompts = Collections.nCopies(b, gs.prompt());
+        List<String> negatives = Collections.nCopies(b, gs.negativePrompt());
         ScheduleOptions steps = new ScheduleOptions(plan.choice().totalSteps(gs.steps()), 0, gs.sampler().oldPromptTimelines());
         TextStage.Encoded enc = timer.run(Phase.TEXT, () -> text.encode(prompts, negatives, steps, width, height));
         warnings.addAll(enc.warnings());
@@ -118,7 +114,7 @@ final class Img2ImgProcess {
                 noise = LatentOps.scale(noise, (float) is.noiseMultiplier());
             }
             SamplingRun.Pass pass = new SamplingRun.Pass(plan, gs, new UNetDiffusionModel(model.backend(), enc.networks().unet()),
-                    enc.conds(), init.imageCond(), hooks(init, plan), enc.emptyPrompt(), batchSeeds, generators, obs, cancel);
+                    enc.conds(), init.imageCond(), hooks, enc.emptyPrompt(), batchSeeds, generators, obs, cancel);
             SamplingRun.Outcome out = SamplingRun.img2img(pass, z0, noise, rng,
                     Img2ImgSteps.of(gs.steps(), is.denoisingStrength(), is.fixSteps()), is.extraNoise());
             extra.putAll(out.infotext());
@@ -136,8 +132,7 @@ final class Img2ImgProcess {
         timer.run(Phase.POSTPROCESS, () -> {
             for (int i = 0; i < b; i++) {
                 Img2ImgImages.Prepared p = init.prepared().get(i);
-                Tensor row = LatentOps.row(decoded, i);
-                Image sample = Decode.toImage(row.toFloatArray(), row.dim(3), row.dim(2));
+                Image sample = LatentOps.picture(decoded, i);
                 Image overlay = soft != null ? soft.get(i).overlay() : is.overlayInpaint() ? p.overlay() : null;
                 Image out = Img2ImgImages.finish(sample, p.colorTarget(), p.pasteTo(), overlay, init.prep().resizer()).output();
                 int index = n * b + i;
@@ -150,7 +145,10 @@ final class Img2ImgProcess {
         });
     }
 
-    /** §5.1: the plain mask blend or Soft Inpainting's, on the output (k-diffusion) or the input (DDIM/PLMS). */
+    /**
+     * §5.1: the plain mask blend or Soft Inpainting's, on the output (k-diffusion) or the input (DDIM/PLMS);
+     * built once per job, as z0 and the mask are the same in every batch iteration.
+     */
     private static CfgHooks hooks(Img2ImgInit.Init init, SamplerPlan plan) {
         if (!init.masked()) {
             return CfgHooks.NONE;
@@ -159,14 +157,14 @@ final class Img2ImgProcess {
         if (init.soft() != null) {
             return new SoftInpaintBlend(init.z0(), init.nmask(), init.soft(), before);
         }
+        // One [1, 1, h, w] plane each: MaskBlend broadcasts it over the batch and the channels.
         Tensor z0 = init.z0();
-        int c = z0.dim(1);
-        float[] nm = LatentOps.tilePlane(init.nmask(), c);
+        float[] nm = init.nmask();
         float[] km = new float[nm.length];
         for (int i = 0; i < km.length; i++) {
             km[i] = 1f - nm[i];
         }
-        return new MaskBlend(z0, Tensor.of(km, 1, c, z0.dim(2), z0.dim(3)), Tensor.of(nm, 1, c, z0.dim(2), z0.dim(3)), before);
+        return new MaskBlend(z0, Tensor.of(km, 1, 1, z0.dim(2), z0.dim(3)), Tensor.of(nm, 1, 1, z0.dim(2), z0.dim(3)), before);
     }
 
     /** §5.2: {@code x·nm + z0·km}; Soft Inpainting keeps the sampler's output. */
@@ -194,14 +192,6 @@ final class Img2ImgProcess {
             out.add(AdaptiveMasks.apply(init.soft(), init.nmask(), LatentOps.row(init.z0(), i).toFloatArray(),
                     LatentOps.row(x, i).toFloatArray(), c, x.dim(3), x.dim(2), p.overlayBase(), width, height,
                     p.pasteTo(), init.prep().resizer()));
-        }
-        return out;
-    }
-
-    private static List<String> repeat(String s, int n) {
-        List<String> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(s);
         }
         return out;
     }

@@ -1,7 +1,10 @@
 package jdiffusion.sd.pipeline;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import jdiffusion.sd.image.Decode;
+import jdiffusion.sd.image.Image;
 import jdiffusion.tensor.Tensor;
 
 /** Small host-side float32 operations on [N, C, H, W] tensors the pipeline glues stages with. */
@@ -60,6 +63,12 @@ final class LatentOps {
         return t.slice(i, i + 1).copy();
     }
 
+    /** Picture {@code i} of a decoded batch [B, 3, H, W] ({@link Decode#toImage}). */
+    static Image picture(Tensor decoded, int i) {
+        Tensor row = row(decoded, i);
+        return Decode.toImage(row.toFloatArray(), row.dim(3), row.dim(2));
+    }
+
     /** x · s in float32. */
     static Tensor scale(Tensor x, float s) {
         float[] a = x.toFloatArray();
@@ -69,16 +78,22 @@ final class LatentOps {
         return Tensor.of(a, x.shape());
     }
 
-    /** A [1, C, H, W] tensor repeated to [n, C, H, W]. */
-    static Tensor repeatRows(Tensor one, int n) {
-        int[] s = one.shape();
-        float[] a = one.toFloatArray();
-        float[] out = new float[a.length * n];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(a, 0, out, i * a.length, a.length);
+    /** Equally sized pictures as [B, 3, H, W] of {@code v/255} (float32), the VAE side of an image batch. */
+    static Tensor pixels(List<Image> images) {
+        List<Tensor> rows = new ArrayList<>();
+        for (Image im : images) {
+            rows.add(Tensor.of(Decode.toChw01(im), 1, 3, im.height(), im.width()));
         }
-        s[0] = n;
-        return Tensor.of(out, s);
+        return stack(rows);
+    }
+
+    /** [0, 1] pixels → the VAE encoder's [−1, 1] input, {@code 2x − 1} in float32. */
+    static Tensor twoXMinusOne(Tensor x) {
+        float[] a = x.toFloatArray();
+        for (int i = 0; i < a.length; i++) {
+            a[i] = a[i] * 2f - 1f;
+        }
+        return Tensor.of(a, x.shape());
     }
 
     /** A [C·H·W] per-image array broadcast to [B, C, H, W] from a [H·W] plane tiled over {@code c} channels. */

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import jdiffusion.sampler.StepCallback;
 import jdiffusion.sampler.cfg.CfgHooks;
-import jdiffusion.sd.image.Decode;
 import jdiffusion.sd.image.Image;
 import jdiffusion.tensor.Tensor;
 
@@ -25,14 +24,6 @@ final class Observer {
         this.iterations = iterations;
         this.hires = hires;
         this.vae = vae;
-    }
-
-    Observer forHires() {
-        return new Observer(listener, iteration, iterations, true, vae);
-    }
-
-    ProgressListener listener() {
-        return listener;
     }
 
     boolean tracing() {
@@ -60,11 +51,9 @@ final class Observer {
 
     private List<Image> preview(Tensor denoised) {
         Tensor decoded = vae.decode(denoised);
-        int h = decoded.dim(2);
-        int w = decoded.dim(3);
         List<Image> out = new ArrayList<>();
         for (int i = 0; i < decoded.dim(0); i++) {
-            out.add(Decode.toImage(LatentOps.row(decoded, i).toFloatArray(), w, h));
+            out.add(LatentOps.picture(decoded, i));
         }
         return out;
     }

@@ -19,12 +19,6 @@ final class Ranges {
         }
     }
 
-    static void atLeast(String label, double value, double lo) {
-        if (!(value >= lo) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(label + " must be a number of at least " + num(lo) + ", got " + num(value));
-        }
-    }
-
     /** A number as a person writes it: 1.3, 20, 0.05 (no trailing ".0", no exponent for ordinary sizes). */
     static String num(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {

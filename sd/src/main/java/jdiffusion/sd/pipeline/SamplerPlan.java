@@ -29,13 +29,20 @@ final class SamplerPlan {
     private final SchedulerOptions scheduleOptions;
     private final LcmDenoiser lcm;
 
-    SamplerPlan(SamplerChoice choice, SamplerOptions options, DiscreteSchedule schedule, Prediction prediction, boolean sdxl) {
+    private SamplerPlan(SamplerChoice choice, SamplerOptions options, DiscreteSchedule schedule, Prediction prediction,
+                        boolean sdxl) {
         this.choice = choice;
         this.options = options;
         this.schedule = schedule;
         this.parameterization = prediction == Prediction.V_PREDICTION ? Parameterization.V : Parameterization.EPSILON;
         this.scheduleOptions = options.schedule().withSdxl(sdxl);
         this.lcm = choice.kind() == SamplerCatalog.Kind.LCM ? new LcmDenoiser(schedule) : null;
+    }
+
+    /** The plan for {@code model}: its schedule, prediction type and (SDXL or not) schedule defaults. */
+    static SamplerPlan of(SamplerChoice choice, SamplerOptions options, SdModel model) {
+        return new SamplerPlan(choice, options, model.schedule(), model.config().prediction(),
+                model.config().architecture().name().startsWith("SDXL"));
     }
 
     SamplerChoice choice() {

@@ -20,6 +20,7 @@ import jdiffusion.nn.unet.UNetModel;
 import jdiffusion.nn.vae.Vae;
 import jdiffusion.sampler.schedule.DiscreteSchedule;
 import jdiffusion.sd.conditioning.Conditioners;
+import jdiffusion.sd.conditioning.ConditioningOptions;
 import jdiffusion.sd.conditioning.EmbeddingDatabase;
 import jdiffusion.sd.image.Upscaler;
 import jdiffusion.sd.infotext.ModelHash;
@@ -266,11 +267,14 @@ public final class SdModel implements AutoCloseable {
     }
 
     /**
-     * The text stage for these conditioning options, kept between generations so unchanged prompts and
-     * LoRA sets are not encoded or merged again (the webui's conditioning cache); one set of options is
-     * kept at a time.
+     * The text stage for the conditioning options of {@code gs} (emphasis, clip skip, padding), kept
+     * between generations so unchanged prompts and LoRA sets are not encoded or merged again (the webui's
+     * conditioning cache); one set of options is kept at a time.
      */
-    synchronized TextStage textStage(jdiffusion.sd.conditioning.ConditioningOptions options, boolean padConds) {
+    synchronized TextStage textStage(GenerationSettings gs) {
+        ConditioningOptions options = ConditioningOptions.defaults()
+                .withEmphasis(gs.emphasis()).withClipSkip(gs.clipSkip());
+        boolean padConds = gs.sampler().padConds();
         if (textStage == null || !textStage.sameOptions(options, padConds)) {
             textStage = new TextStage(this, options, padConds);
         }

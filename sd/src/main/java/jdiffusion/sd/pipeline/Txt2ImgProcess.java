@@ -1,6 +1,7 @@
 package jdiffusion.sd.pipeline;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,6 @@ import jdiffusion.sampler.cfg.CfgHooks;
 import jdiffusion.sampler.rng.GeneratorFactory;
 import jdiffusion.sampler.rng.ImageRng;
 import jdiffusion.sampler.schedule.Scheduler;
-import jdiffusion.sd.conditioning.ConditioningOptions;
-import jdiffusion.sd.image.Decode;
 import jdiffusion.sd.image.Image;
 import jdiffusion.sd.prompt.ScheduleOptions;
 import jdiffusion.tensor.Tensor;
@@ -57,13 +56,11 @@ final class Txt2ImgProcess {
         int b = gs.batchSize();
         JobSeeds seeds = JobSeeds.of(gs, b * gs.batchCount(), random);
         GeneratorFactory generators = gs.rng().factory();
-        boolean sdxl = model.config().architecture().name().startsWith("SDXL");
-        SamplerPlan plan = new SamplerPlan(choice, gs.sampler(), model.schedule(), model.config().prediction(), sdxl);
-        ConditioningOptions co = ConditioningOptions.defaults().withEmphasis(gs.emphasis()).withClipSkip(gs.clipSkip());
-        TextStage text = model.textStage(co, gs.sampler().padConds());
+        SamplerPlan plan = SamplerPlan.of(choice, gs.sampler(), model);
+        TextStage text = model.textStage(gs);
 
         Map<String, Object> initInfo = new LinkedHashMap<>();
-        Hires h = hr.enabled() ? hiresSetup(choice, initInfo, sdxl, co) : null;
+        Hires h = hr.enabled() ? hiresSetup(choice, initInfo, text) : null;
         try {
             for (int n = 0; n < gs.batchCount(); n++) {
                 iteration(n, b, seeds, generators, plan, text, h, initInfo);
@@ -74,11 +71,14 @@ final class Txt2ImgProcess {
         return result(seeds);
     }
 
-    /** The hires pass's sampler, target, prompts and the entries {@code init} adds to the infotext. */
+    /**
+     * The hires pass's sampler, target and prompts (the entries {@code init} adds to the infotext go to
+     * {@code info}); its text stage is the first pass's, as the conditioning options are the same.
+     */
     private record Hires(SamplerPlan plan, HiresTarget target, String prompt, String negative, TextStage text) {
     }
 
-    private Hires hiresSetup(SamplerChoice first, Map<String, Object> info, boolean sdxl, ConditioningOptions co) {
+    private Hires hiresSetup(SamplerChoice first, Map<String, Object> info, TextStage text) {
         String samplerName = hr.samplerName() == null ? gs.samplerName() : hr.samplerName();
         String scheduler = hr.scheduler() == null ? gs.scheduler() : hr.scheduler();
         SamplerChoice choice = SamplerChoice.of(samplerName, scheduler);
@@ -103,8 +103,8 @@ final class Txt2ImgProcess {
             info.put("Hires steps", hr.steps());
         }
         info.put("Hires upscaler", hr.upscaler());
-        SamplerPlan plan = new SamplerPlan(choice, gs.sampler(), model.schedule(), model.config().prediction(), sdxl);
-        return new Hires(plan, target, prompt, negative, model.textStage(co, gs.sampler().padConds()));
+        SamplerPlan plan = SamplerPlan.of(choice, gs.sampler(), model);
+        return new Hires(plan, target, prompt, negative, text);
     }
 
     private GenerationResult result(JobSeeds seeds) {
@@ -117,9 +117,9 @@ final class Txt2ImgProcess {
         long[] batchSeeds = seeds.batch(n, b);
         long[] batchSubseeds = seeds.subBatch(n, b);
         int c = model.config().vae().zChannels();
-        ImageRng rng = rng(generators, new int[] {c, gs.height() / 8, gs.width() / 8}, batchSeeds, batchSubseeds);
-        List<String> prompts = repeat(gs.prompt(), b);
-        List<String> negatives = repeat(gs.negativePrompt(), b);
+        ImageRng rng = gs.imageRng(generators, new int[] {c, gs.height() / 8, gs.width() / 8}, batchSeeds, batchSubseeds);
+        List<String> prompts = Collections.nCopies(b, gs.prompt());
+        List<String> negatives = Collections.nCopies(b, gs.negativePrompt());
         int total = plan.choice().totalSteps(gs.steps());
         TextStage.Encoded enc = timer.run(Phase.TEXT, () -> text.encode(prompts, negatives,
                 new ScheduleOptions(total, 0, gs.sampler().oldPromptTimelines()), gs.width(), gs.height()));
@@ -151,8 +151,7 @@ final class Txt2ImgProcess {
                 imageCond != null ? (Number) hr.inpaintingMaskWeight() : null, plan.writesEnsd(), extra);
         timer.run(Phase.POSTPROCESS, () -> {
             for (int i = 0; i < b; i++) {
-                Tensor row = LatentOps.row(decoded, i);
-                Image out = Decode.toImage(row.toFloatArray(), row.dim(3), row.dim(2));
+                Image out = LatentOps.picture(decoded, i);
                 String info = Infotexts.of(job, prompts.get(i), negatives.get(i), batchSeeds[i], batchSubseeds[i]);
                 GeneratedImage g = new GeneratedImage(out, info, batchSeeds[i], batchSubseeds[i], prompts.get(i),
                         negatives.get(i), n * b + i, n, i);
@@ -168,14 +167,14 @@ final class Txt2ImgProcess {
         Observer obs = new Observer(listener, n, gs.batchCount(), true, vae);
         HiresPass.Upscaled up = timer.run(Phase.HIRES_UPSCALE, () -> HiresPass.upscale(model, vae, hr, h.target(), samples, obs));
         Tensor z = up.latent();
-        ImageRng rng = rng(generators, new int[] {z.dim(1), z.dim(2), z.dim(3)}, seeds, subseeds);
+        ImageRng rng = gs.imageRng(generators, new int[] {z.dim(1), z.dim(2), z.dim(3)}, seeds, subseeds);
         Tensor noise = rng.next();
         obs.tensor("noise", noise);
         int steps = hr.steps() != 0 ? hr.steps() : gs.steps();
         ScheduleOptions sched = new ScheduleOptions(firstPassTotal, h.plan().choice().totalSteps(steps),
                 gs.sampler().oldPromptTimelines());
-        TextStage.Encoded enc = timer.run(Phase.TEXT, () -> h.text().encode(repeat(h.prompt(), b), repeat(h.negative(), b),
-                sched, h.target().width(), h.target().height()));
+        TextStage.Encoded enc = timer.run(Phase.TEXT, () -> h.text().encode(Collections.nCopies(b, h.prompt()),
+                Collections.nCopies(b, h.negative()), sched, h.target().width(), h.target().height()));
         warn(enc.warnings());
         extra.putAll(enc.extra());
         return timer.run(Phase.SAMPLING, () -> {
@@ -198,21 +197,8 @@ final class Txt2ImgProcess {
         });
     }
 
-    private ImageRng rng(GeneratorFactory generators, int[] shape, long[] seeds, long[] subseeds) {
-        return new ImageRng(generators, shape, seeds, new ImageRng.Variation(subseeds, (float) gs.subseedStrength()),
-                gs.seedResizeFromH(), gs.seedResizeFromW(), gs.etaNoiseSeedDelta());
-    }
-
     private void warn(List<String> w) {
         warnings.addAll(w);
         w.forEach(listener::warning);
-    }
-
-    private static List<String> repeat(String s, int n) {
-        List<String> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(s);
-        }
-        return out;
     }
 }

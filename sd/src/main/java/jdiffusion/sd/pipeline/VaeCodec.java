@@ -24,10 +24,6 @@ final class VaeCodec {
         this.vae = vae;
     }
 
-    float scale() {
-        return vae.scalingFactor();
-    }
-
     /** images: [B, 3, H, W] in [−1, 1] -> scaled latents [B, z, H/8, W/8]. */
     Tensor encode(Tensor images) {
         if (images.dim(2) % 8 != 0 || images.dim(3) % 8 != 0) {

@@ -10,9 +10,12 @@ import jdiffusion.sd.image.soft.SoftInpaintSettings;
 import jdiffusion.tensor.DType;
 import jdiffusion.tensor.Tensor;
 
-/** One end-to-end case of {@code testdata/pipeline/}: its tensors, PNGs and webui settings. */
-final class PipelineCase implements AutoCloseable {
-    static final String[] NAMES = {
+/**
+ * One end-to-end case of {@code testdata/pipeline/}: its tensors, PNGs and webui settings (public for the
+ * pipeline tests, which run the same cases through the public API).
+ */
+public final class PipelineCase implements AutoCloseable {
+    public static final String[] NAMES = {
         "img2img_euler_a", "inpaint_original_dpmpp2m_karras", "inpaint_onlymasked_fill_euler",
         "inpaint_latent_noise_euler", "inpaint_latent_nothing_euler_a", "inpaint_not_masked_euler",
         "soft_inpaint_dpmpp2m_karras", "inpaint_color_correction_euler", "img2img_crop_and_resize_euler",
@@ -23,37 +26,41 @@ final class PipelineCase implements AutoCloseable {
     final SafetensorsFile file;
     final Path dir;
 
-    PipelineCase(String name) throws IOException {
+    public PipelineCase(String name) throws IOException {
         this.name = name;
         this.dir = ImageTestData.file("pipeline");
         this.file = SafetensorsFile.open(dir.resolve(name + ".safetensors"));
     }
 
-    String meta(String key) {
+    public String meta(String key) {
         return file.metadata().get(key);
     }
 
     /** The leading integer of a metadata value such as "0 (Just resize)". */
     int metaInt(String key, int dflt) {
-        String v = meta(key);
-        return v == null ? dflt : Integer.parseInt(v.trim().split("[ (]")[0]);
+        return meta(key) == null ? dflt : metaInt(key);
     }
 
-    boolean has(String tensor) {
+    /** The leading integer of a metadata value the case must have. */
+    public int metaInt(String key) {
+        return Integer.parseInt(meta(key).trim().split("[ (]")[0]);
+    }
+
+    public boolean has(String tensor) {
         return file.contains(tensor);
     }
 
-    Image input() throws IOException {
+    public Image input() throws IOException {
         return ImageFiles.read(dir.resolve(name + ".input.png"));
     }
 
-    Image maskPng() throws IOException {
+    public Image maskPng() throws IOException {
         Path p = dir.resolve(name + ".mask.png");
         return Files.exists(p) ? ImageFiles.read(p) : null;
     }
 
     /** A U8 tensor [h, w] or [h, w, c] as an image (c = 1, 3, 4 → L, RGB, RGBA). */
-    Image image(String tensor) {
+    public Image image(String tensor) {
         Tensor t = file.tensor(tensor);
         if (t.dtype() != DType.U8) {
             throw new IllegalStateException(tensor + " is " + t.dtype());
@@ -74,6 +81,11 @@ final class PipelineCase implements AutoCloseable {
         return Image.wrap(w, h, mode, d);
     }
 
+    /** A recorded tensor as F32. */
+    public Tensor tensor(String name) {
+        return file.tensor(name).toF32();
+    }
+
     float[] floats(String tensor) {
         return file.tensor(tensor).toFloatArray();
     }
@@ -91,7 +103,7 @@ final class PipelineCase implements AutoCloseable {
         return file.tensor(tensor).shape();
     }
 
-    boolean hasMask() {
+    public boolean hasMask() {
         return meta("mask_blur") != null;
     }
 
@@ -109,7 +121,7 @@ final class PipelineCase implements AutoCloseable {
         return s;
     }
 
-    SoftInpaintSettings soft() throws IOException {
+    public SoftInpaintSettings soft() throws IOException {
         String json = meta("soft_inpainting");
         if (json == null) {
             return null;

@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import jdiffusion.sd.image.ColorCorrection;
 import jdiffusion.sd.image.Decode;
 import jdiffusion.sd.image.Image;
+import jdiffusion.sd.image.PipelineCase;
 import jdiffusion.tensor.Tensor;
 import jdiffusion.tensor.cpu.CpuBackend;
 import org.junit.jupiter.api.AfterAll;
@@ -37,15 +38,15 @@ class Img2ImgFixtureTest {
     }
 
     static Stream<String> cases() {
-        return Stream.of(PipelineFixture.NAMES);
+        return Stream.of(PipelineCase.NAMES);
     }
 
     @ParameterizedTest
     @MethodSource("cases")
     void endToEnd(String name) throws IOException {
-        try (PipelineFixture c = new PipelineFixture(name)) {
+        try (PipelineCase c = new PipelineCase(name)) {
             TensorRecorder rec = new TensorRecorder();
-            GenerationResult r = pipeline.img2img(c.request(), rec, null);
+            GenerationResult r = pipeline.img2img(PipelineFixture.request(c), rec, null);
             assertEquals(1, r.images().size());
             assertEquals(Long.parseLong(c.meta("seed")), r.seeds().getFirst());
 

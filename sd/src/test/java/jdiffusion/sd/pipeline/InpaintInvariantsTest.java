@@ -92,11 +92,14 @@ class InpaintInvariantsTest {
             }
         }
         float[] fin = rec.get("x_final").toFloatArray();
+        int kept = 0;
         for (int i = 0; i < fin.length; i++) {
             if (nm[i % nm.length] == 0f) {
                 assertEquals(z0[i], fin[i], 0f);
+                kept++;
             }
         }
+        assertTrue(kept > 0, "the mask keeps part of the latent");
     }
 
     @Test
@@ -107,25 +110,33 @@ class InpaintInvariantsTest {
         float[] nm = nmask(rec);
         float[] z0 = rec.get("init_latent").toFloatArray();
         float[] vae = rec.get("init_latent_vae").toFloatArray();
+        int masked = 0;
+        int kept = 0;
         for (int i = 0; i < z0.length; i++) {
             float m = nm[i % nm.length];
             if (m == 1f) {
                 assertEquals(0f, z0[i], 0f, "latent nothing: z0 = 0 under the mask");
+                masked++;
             } else if (m == 0f) {
                 assertEquals(vae[i], z0[i], 0f);
+                kept++;
             }
         }
+        assertTrue(masked > 0 && kept > 0, "both fully masked and fully kept latent values are checked");
         assertTrue(rec.info.contains("Masked content: latent nothing"), rec.info);
 
         Img2ImgSettings noise = nothing.toBuilder().maskedContent(MaskedContent.LATENT_NOISE).build();
         TensorRecorder rn = run(PIPELINE, settings("Euler", 2).batchSize(2).build(), noise);
         float[] n = ImageRng.of(RngSource.CPU.factory(), new int[] {4, 8, 8}, 7, 8).next().toFloatArray();
         float[] zn = rn.get("init_latent").toFloatArray();
+        int noised = 0;
         for (int i = 0; i < zn.length; i++) {
             if (nm[i % nm.length] == 1f) {
                 assertEquals(n[i], zn[i], 0f, "latent noise = the first draw of each image's seed");
+                noised++;
             }
         }
+        assertTrue(noised > 0, "some latent values are under the mask");
         assertTrue(rn.info.contains("Masked content: latent noise"), rn.info);
     }
 

@@ -41,17 +41,18 @@ class SamplerCoverageTest {
         float[] nm = i.get("latent_mask").toFloatArray();
         float[] z0 = i.get("init_latent").toFloatArray();
         boolean timesteps = SamplerChoice.of(sampler, "Automatic").maskBeforeDenoising();
+        int kept = 0;
         for (int k = 0; k < i.calls(); k++) {
-            if (timesteps) {
-                continue; // the input blend happens inside the CFG hooks; its traced x is the sampler's state
-            }
-            float[] d = i.get("call." + k + ".denoised").toFloatArray();
+            // DDIM/PLMS blend inside the CFG hooks: the traced x is the sampler's state, the model input is blended.
+            float[] d = i.get("call." + k + (timesteps ? ".model_x" : ".denoised")).toFloatArray();
             for (int j = 0; j < d.length; j++) {
                 if (nm[j % nm.length] == 0f) {
                     assertEquals(z0[j], d[j], 0f, sampler + " call " + k);
+                    kept++;
                 }
             }
         }
+        assertTrue(kept > 0, sampler + ": no kept latent value was checked");
         float[] x = i.get("x_final").toFloatArray();
         for (int j = 0; j < x.length; j++) {
             if (nm[j % nm.length] == 0f) {
